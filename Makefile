@@ -1,0 +1,135 @@
+# ncham — the study's table of contents.
+#
+#   make                     paper/paper.pdf and everything it needs
+#   make check               build and run every test
+#   make verify              recompute the published numbers, compare
+#   make figures/NAME.pdf    one figure and only what it depends on
+#   make help                targets and variables
+#
+# Parameters live in src/config/*.conf (one home each); they flow into the
+# programs' command lines below and, as LaTeX macros, into the paper.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules --no-builtin-variables
+.DEFAULT_GOAL := all
+
+PROFILE ?= paper
+V ?= 0
+VERIFY ?= yes
+ifeq ($(filter $(PROFILE),paper quick),)
+  $(error PROFILE must be paper or quick (got '$(PROFILE)'))
+endif
+Q := $(if $(filter 1,$(V)),,@)
+say = $(if $(filter 1,$(V)),,@printf '  %-8s %s\n' $(1) $(2);)
+
+# Results must not depend on thread scheduling: one BLAS thread everywhere.
+export OPENBLAS_NUM_THREADS := 1
+export NCH_PROFILE := $(PROFILE)
+export NCH_VERBOSE := $(V)
+export NCH_GIT_COMMIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || cat VERSION-COMMIT 2>/dev/null || echo unknown)
+
+# ---------------------------------------------------------------- toolchain
+ifneq ($(filter default undefined,$(origin CC)),)
+  CC := gcc
+endif
+WERROR ?= -Werror
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes $(WERROR)
+# Result-producing binaries: -O2, IEEE semantics (no fast-math, no -march).
+CFLAGS ?= -std=c11 -O2 -g -fno-fast-math -ffp-contract=off
+CPPFLAGS := -D_POSIX_C_SOURCE=200809L -Isrc/lib
+LDLIBS := -lgsl -llapacke -lopenblas -lm
+SAN_FLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer -ffp-contract=off \
+             -fsanitize=address,undefined -fno-sanitize-recover=all
+TEST_LDLIBS := -lcmocka $(LDLIBS)
+
+# The toolchain and flags are recorded in a stamp that every object depends
+# on; it is rewritten (at parse time, so `make -q` stays exact) only when its
+# content changes.
+TOOLCHAIN_ID := $(CC) $(shell $(CC) -dumpfullversion 2>/dev/null) | $(CPPFLAGS) $(CFLAGS) $(WARN) | $(LDLIBS) | $(SAN_FLAGS)
+stamp_if_changed = $(shell mkdir -p build/stamps && { printf '%s\n' '$(2)' | cmp -s - $(1) || printf '%s\n' '$(2)' > $(1); })
+$(call stamp_if_changed,build/stamps/toolchain,$(TOOLCHAIN_ID))
+# Data depend on the profile: switching PROFILE reruns the programs.
+$(call stamp_if_changed,build/stamps/profile,$(PROFILE))
+TOOLCHAIN := build/stamps/toolchain
+PROFILE_STAMP := build/stamps/profile
+
+# Missing Debian packages are installed (or named) before anything builds.
+ENV_STAMP := build/stamps/env
+$(ENV_STAMP): env/packages.txt env/ensure.sh | build/stamps
+	$(call say,ENV,$(notdir $<))
+	$(Q)env/ensure.sh env/packages.txt
+	$(Q)touch $@
+
+# ---------------------------------------------------------------- library
+LIB_SRC := $(wildcard src/lib/*.c)
+LIB_OBJ := $(LIB_SRC:src/lib/%.c=build/obj/%.o)
+LIB_SAN_OBJ := $(LIB_SRC:src/lib/%.c=build/san/obj/%.o)
+LIB := build/libnch.a
+LIB_SAN := build/san/libnch.a
+
+build/obj/%.o: src/lib/%.c $(TOOLCHAIN) | build/obj $(ENV_STAMP)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
+build/san/obj/%.o: src/lib/%.c $(TOOLCHAIN) | build/san/obj $(ENV_STAMP)
+	$(call say,CC-SAN,$<)
+	$(Q)$(CC) $(CPPFLAGS) $(SAN_FLAGS) $(WARN) -MMD -MP -c $< -o $@
+$(LIB): $(LIB_OBJ)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+$(LIB_SAN): $(LIB_SAN_OBJ)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# ---------------------------------------------------------------- programs
+# One program per figure and per shared pipeline step: src/NAME.c -> bin/NAME.
+PROGRAMS := $(patsubst src/%.c,bin/%,$(wildcard src/*.c))
+bin/%: src/%.c $(LIB) $(TOOLCHAIN) | bin build/dep $(ENV_STAMP)
+	$(call say,CCLD,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -MF build/dep/$*.d -MT $@ $< $(LIB) $(LDLIBS) -o $@
+programs: $(PROGRAMS)
+
+# ---------------------------------------------------------------- parameters
+# `$(call param,NAME)` is NAME_quick under PROFILE=quick when that exists.
+include $(sort $(wildcard src/config/*.conf))
+param = $(or $($(1)_$(PROFILE)),$($(1)))
+comma := ,
+space := $(subst ,, )
+csv = $(subst $(space),$(comma),$(strip $(1)))
+
+# ================================================================= the study
+# Each figure: program -> data/NAME/ -> figures/NAME.gp -> figures/NAME.pdf.
+
+# --- Linear backward error analysis (spec: linear-bea.md) -----------------
+EC := data/error_convergence
+$(EC)/errors.tsv $(EC)/numbers.tsv &: bin/fig_error_convergence src/config/error_convergence.conf $(PROFILE_STAMP)
+	$(call say,RUN,$<)
+	$(Q)mkdir -p $(EC)
+	$(Q)$< --T $(call param,ec_T) --n $(call csv,$(call param,ec_n)) \
+	   --pub-learn $(call param,ec_pub_learn) --pub-sim $(call csv,$(call param,ec_pub_sim)) \
+	   --outdir $(EC)
+figures/error_convergence.pdf: $(EC)/errors.tsv src/config/error_convergence.conf
+figures/error_convergence.pdf: GP_VARS = T=$(ec_T); plot_n='$(ec_plot_n)'
+
+# ================================================================= mechanics
+include src/mk/figures.mk
+include src/mk/paper.mk
+include src/mk/tests.mk
+
+# ---------------------------------------------------------------- housekeeping
+DIRS := bin build/fig build/obj build/san/obj build/dep build/stamps build/tests build/san/tests build/bench build/tex build/paper
+$(DIRS):
+	$(Q)mkdir -p $@
+
+.PHONY: all programs check verify bench help clean distclean
+help:
+	@sed -n '/^## help/,/^## end/p' src/help.txt | sed '1d;$$d'
+
+clean:
+	rm -rf bin build paper/paper.pdf figures/*.pdf
+distclean: clean
+	rm -rf $(filter-out data/README.md,$(wildcard data/*))
+
+-include $(wildcard build/obj/*.d build/san/obj/*.d build/dep/*.d build/tests/*.d build/san/tests/*.d build/bench/*.d)

@@ -1,0 +1,70 @@
+#include "nch_cli.h"
+
+#include "nch_err.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static double parse(const char *opt, const char *arg, const char **end)
+{
+    char *e;
+    errno = 0;
+    double v = strtod(arg, &e);
+    if (e == arg || errno == ERANGE || !isfinite(v))
+        nch_die(NCH_EXIT_USAGE, "%s: not a finite number (%s)", opt, arg);
+    *end = e;
+    return v;
+}
+
+double nch_cli_double(const char *opt, const char *arg)
+{
+    const char *end;
+    double v = parse(opt, arg, &end);
+    if (*end) nch_die(NCH_EXIT_USAGE, "%s: not a number (%s)", opt, arg);
+    return v;
+}
+
+double nch_cli_positive(const char *opt, const char *arg)
+{
+    double v = nch_cli_double(opt, arg);
+    if (!(v > 0)) nch_die(NCH_EXIT_USAGE, "%s: must be positive (%s)", opt, arg);
+    return v;
+}
+
+long nch_cli_long(const char *opt, const char *arg, long min)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (end == arg || *end || errno == ERANGE)
+        nch_die(NCH_EXIT_USAGE, "%s: not an integer (%s)", opt, arg);
+    if (v < min) nch_die(NCH_EXIT_USAGE, "%s: must be at least %ld (%s)", opt, min, arg);
+    return v;
+}
+
+size_t nch_cli_positive_list(const char *opt, const char *arg, double *out, size_t max)
+{
+    size_t n = 0;
+    const char *p = arg;
+    for (;;) {
+        const char *end;
+        double v = parse(opt, p, &end);
+        if (*end && *end != ',') nch_die(NCH_EXIT_USAGE, "%s: not a comma-separated list (%s)", opt, arg);
+        if (!(v > 0)) nch_die(NCH_EXIT_USAGE, "%s: entries must be positive (%.*s)", opt, (int)(end - p), p);
+        if (n == max) nch_die(NCH_EXIT_USAGE, "%s: more than %zu entries (%s)", opt, max, arg);
+        out[n++] = v;
+        if (!*end) return n;
+        p = end + 1;
+    }
+}
+
+long nch_cli_steps(const char *opt, double T, double dt)
+{
+    double n = T / dt;
+    long k = lround(n);
+    if (k < 1 || fabs(n - (double)k) > 1e-9 * n)
+        nch_die(NCH_EXIT_USAGE, "%s: step %.17g does not divide T = %g", opt, dt, T);
+    return k;
+}

@@ -1,0 +1,34 @@
+/* nch_tsv — tab-separated data files with a provenance header.
+ *
+ * Format (CONVENTIONS.md): "# key: value" provenance lines, then one
+ * "# col1 col2 ..." header line, then rows; floating-point values printed with
+ * %.17g so they read back bit-exact.  The provenance names the program, the
+ * git commit (NCH_GIT_COMMIT from the build), the profile (NCH_PROFILE), the
+ * library versions and the caller's parameters. */
+#ifndef NCH_TSV_H
+#define NCH_TSV_H
+
+#include <stdio.h>
+
+/* Writes "# program: …", "# commit: …", "# profile: …", "# libraries: …".
+ * Returns NCH_OK or NCH_EIO. */
+int nch_tsv_provenance(FILE *fp);
+/* "# key: value" with printf formatting. */
+void nch_tsv_param(FILE *fp, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* "# a b c" from a space-separated list of column names. */
+void nch_tsv_columns(FILE *fp, const char *names);
+/* A value with %.17g, preceded by a tab unless first. */
+void nch_tsv_double(FILE *fp, double v, int first);
+/* "key<TAB>value" line of a numbers.tsv file. */
+void nch_tsv_number(FILE *fp, const char *key, double v);
+
+/* Reads a whole numeric TSV: skips '#' lines, requires exactly ncol numeric
+ * columns per row; on malformed input reports "path:line: …" and returns
+ * NCH_EINVAL.  *rows (row-major, caller frees) and *nrow are set on success. */
+int nch_tsv_read(const char *path, int ncol, double **rows, size_t *nrow);
+
+/* Library versions as one string ("GSL 2.7.1, OpenBLAS …"). */
+const char *nch_library_versions(void);
+
+#endif

@@ -1,0 +1,12 @@
+# Figures: gnuplot (cairolatex: labels typeset by LaTeX in the paper's font)
+# writes build/fig/NAME.{tex,pdf}; a one-page LaTeX wrapper turns them into a
+# complete, cropped figures/NAME.pdf that the paper includes.
+FIGURE_NAMES := $(patsubst figures/%.gp,%,$(filter-out figures/style.gp,$(wildcard figures/*.gp)))
+FIGURES := $(FIGURE_NAMES:%=figures/%.pdf)
+
+figures/%.pdf: figures/%.gp figures/style.gp src/scripts/figure.sh | build/fig $(ENV_STAMP)
+	$(call say,PLOT,$@)
+	$(Q)src/scripts/figure.sh $* "$(GP_VARS)" $(if $(filter 1,$(V)),,>/dev/null)
+
+figures: $(FIGURES)
+.PHONY: figures

@@ -1,0 +1,45 @@
+# The paper: numbers and parameters reach the text only as generated macros.
+NUMBERS := $(wildcard data/*/numbers.tsv) $(FIGURE_NAMES:%=data/%/numbers.tsv)
+NUMBERS := $(sort $(filter $(FIGURE_NAMES:%=data/%/numbers.tsv),$(NUMBERS)))
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || cat VERSION-DATE 2>/dev/null || echo 0)
+export SOURCE_DATE_EPOCH
+export FORCE_SOURCE_DATE := 1
+
+build/tex/params.tex: $(sort $(wildcard src/config/*.conf)) src/scripts/conf2tex.awk $(PROFILE_STAMP) | build/tex
+	$(call say,GEN,$@)
+	$(Q)awk -v profile=$(PROFILE) -f src/scripts/conf2tex.awk $(filter %.conf,$^) > $@.tmp && mv $@.tmp $@
+
+build/tex/numbers.tex: $(NUMBERS) src/scripts/numbers2tex.awk | build/tex
+	$(call say,GEN,$@)
+	$(Q)awk -f src/scripts/numbers2tex.awk $(NUMBERS) > $@.tmp && mv $@.tmp $@
+
+build/tex/versions.tex: env/versions.sh $(TOOLCHAIN) $(ENV_STAMP) | build/tex
+	$(call say,GEN,$@)
+	$(Q)CC='$(CC)' env/versions.sh > $@.tmp && mv $@.tmp $@
+
+# The published numbers gate: the PDF is built only from verified numbers
+# (VERIFY=no skips the gate while drafting; the quick profile never verifies).
+VERIFY := $(if $(filter quick,$(PROFILE)),no,$(VERIFY))
+build/stamps/verified: paper/published.tsv $(NUMBERS) src/scripts/verify.awk | build/stamps
+	$(call say,VERIFY,paper/published.tsv)
+	$(Q)awk -f src/scripts/verify.awk paper/published.tsv $(NUMBERS) > build/verify.log \
+	  || { cat build/verify.log; exit 1; }
+	$(Q)$(if $(filter 1,$(V)),cat build/verify.log,tail -n 1 build/verify.log)
+	$(Q)touch $@
+verify:
+	$(Q)rm -f build/stamps/verified
+	$(Q)$(MAKE) --no-print-directory build/stamps/verified V=1
+
+PAPER_TEX := $(wildcard paper/*.tex) paper/refs.bib
+GENERATED_TEX := build/tex/params.tex build/tex/numbers.tex build/tex/versions.tex
+paper/paper.pdf: $(PAPER_TEX) $(GENERATED_TEX) $(FIGURES) $(if $(filter yes,$(VERIFY)),build/stamps/verified) | build/paper $(ENV_STAMP)
+	$(call say,LATEX,$@)
+	$(Q)printf '\\newcommand{\\nchcommit}{%s}\n\\newcommand{\\nchprofile}{%s}\n' \
+	  '$(NCH_GIT_COMMIT)' '$(PROFILE)' > build/tex/build.tex
+	$(Q)cd paper && TEXINPUTS=../build/tex:../figures: BIBINPUTS=.: \
+	  latexmk -pdf -interaction=nonstopmode -halt-on-error -outdir=../build/paper paper.tex \
+	  $(if $(filter 1,$(V)),,>../build/paper/latexmk.log 2>&1) \
+	  || { tail -n 40 ../build/paper/paper.log; exit 1; }
+	$(Q)cp build/paper/paper.pdf $@.tmp && mv $@.tmp $@
+
+all: paper/paper.pdf

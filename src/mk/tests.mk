@@ -1,0 +1,26 @@
+# Tests: cmocka unit tests (tests/test_*.c), each built twice — plain and
+# under AddressSanitizer+UBSan — plus the shell tests (tests/*.sh) that run
+# the programs and the pipeline.  tests/run.sh prints "N passed, N failed".
+TEST_SRC := $(wildcard tests/test_*.c)
+TESTS := $(TEST_SRC:tests/%.c=build/tests/%)
+TESTS_SAN := $(TEST_SRC:tests/%.c=build/san/tests/%)
+SHELL_TESTS := $(wildcard tests/*.sh)
+
+build/tests/%: tests/%.c tests/nch_test.h $(LIB) $(TOOLCHAIN) | build/tests $(ENV_STAMP)
+	$(call say,CCLD,$@)
+	$(Q)$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(WARN) -MMD -MP $< $(LIB) $(TEST_LDLIBS) -o $@
+build/san/tests/%: tests/%.c tests/nch_test.h $(LIB_SAN) $(TOOLCHAIN) | build/san/tests $(ENV_STAMP)
+	$(call say,CCLD-SAN,$@)
+	$(Q)$(CC) $(CPPFLAGS) -Itests $(SAN_FLAGS) $(WARN) -MMD -MP $< $(LIB_SAN) $(TEST_LDLIBS) -o $@
+
+check: $(TESTS) $(TESTS_SAN) $(PROGRAMS)
+	$(Q)tests/run.sh $(TESTS) $(TESTS_SAN) $(SHELL_TESTS)
+
+# Benchmarks: tests/bench_*.c, run by `make bench`, never by `make check`.
+BENCH_SRC := $(wildcard tests/bench_*.c)
+BENCHES := $(BENCH_SRC:tests/%.c=build/bench/%)
+build/bench/%: tests/%.c $(LIB) $(TOOLCHAIN) | build/bench $(ENV_STAMP)
+	$(call say,CCLD,$@)
+	$(Q)$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(WARN) -MMD -MP $< $(LIB) $(LDLIBS) -o $@
+bench: $(BENCHES)
+	$(Q)for b in $(BENCHES); do $$b; done

@@ -1,0 +1,16 @@
+# numbers2tex.awk data/*/numbers.tsv — every published number as
+# \nchdefnum{key}{typeset value}: integers as they are, others with three
+# significant digits, in scientific notation outside [1e-3, 1e4).
+function typeset(v,    e, m, s) {
+    if (v == int(v) && v < 1e15 && v > -1e15) return sprintf("%d", v)
+    if (v == 0) return "0"
+    if ((v < 0 ? -v : v) >= 1e-3 && (v < 0 ? -v : v) < 1e4) return sprintf("%.3g", v)
+    s = sprintf("%.2e", v)
+    m = s; sub(/e.*/, "", m)
+    e = s; sub(/.*e/, "", e); e = e + 0
+    return sprintf("%s\\times 10^{%d}", m, e)
+}
+/^#/ || NF == 0 { next }
+NF != 2 { printf "numbers2tex: %s:%d: expected key<TAB>value (%s)\n", FILENAME, FNR, $0 > "/dev/stderr"; bad = 1; exit 1 }
+{ printf "\\nchdefnum{%s}{%s}\n", $1, typeset($2 + 0) }
+END { if (bad) exit 1 }
