@@ -4,7 +4,7 @@
 TEST_SRC := $(wildcard tests/test_*.c)
 TESTS := $(TEST_SRC:tests/%.c=build/tests/%)
 TESTS_SAN := $(TEST_SRC:tests/%.c=build/san/tests/%)
-SHELL_TESTS := $(wildcard tests/*.sh)
+SHELL_TESTS := $(filter-out tests/run.sh,$(wildcard tests/*.sh))
 
 build/tests/%: tests/%.c tests/nch_test.h $(LIB) $(TOOLCHAIN) | build/tests $(ENV_STAMP)
 	$(call say,CCLD,$@)
