@@ -1,0 +1,91 @@
+/* Latin-hypercube sampling and the energy box (nch_sample). */
+#include "nch_test.h"
+
+#include "nch_err.h"
+#include "nch_sample.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Lotka–Volterra energy with (a, b, c, d) = (1, 1, 2, 1), written here
+ * independently of the library's model. */
+static double lv_energy(const double z[2], void *ctx)
+{
+    (void)ctx;
+    return z[0] - 2 * log(z[0]) + z[1] - log(z[1]);
+}
+
+static void box_matches_spec(void **state)
+{
+    (void)state;
+    const double zeq[2] = {2, 1};
+    double box[4];
+    assert_int_equal(nch_energy_box(lv_energy, NULL, zeq, 4.4, 1e-6, box), NCH_OK);
+    /* lotka-volterra.md §3.1 (SciPy hybr roots of the same equations) */
+    assert_close(box[0], 0.2021093876524964, 1e-12, 0);
+    assert_close(box[1], 7.404063289411619, 1e-12, 0);
+    assert_close(box[2], 0.023212060710032473, 1e-12, 0);
+    assert_close(box[3], 5.489054950756216, 1e-12, 0);
+}
+
+static void lhs_has_one_point_per_stratum(void **state)
+{
+    (void)state;
+    enum { N = 997 };
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 12345);
+    const double lo[2] = {-1.5, 0.25}, hi[2] = {2.5, 7.0};
+    double *z = malloc(2 * N * sizeof *z);
+    assert_int_equal(nch_lhs(rng, N, lo, hi, z), NCH_OK);
+    for (int k = 0; k < 2; k++) {
+        int count[N] = {0};
+        for (size_t i = 0; i < N; i++) {
+            double u = (z[2 * i + k] - lo[k]) / (hi[k] - lo[k]) * N;
+            assert_true(u >= 0 && u < N);
+            count[(int)u]++;
+        }
+        for (int s = 0; s < N; s++) assert_int_equal(count[s], 1);
+    }
+    free(z);
+    gsl_rng_free(rng);
+}
+
+static void energy_window_is_reproducible_and_respected(void **state)
+{
+    (void)state;
+    enum { N = 2500 };
+    double box[4];
+    const double zeq[2] = {2, 1};
+    assert_int_equal(nch_energy_box(lv_energy, NULL, zeq, 4.4, 1e-6, box), NCH_OK);
+    double *a = malloc(2 * N * sizeof *a), *b = malloc(2 * N * sizeof *b);
+    int rounds_a, rounds_b;
+    for (int pass = 0; pass < 2; pass++) {
+        gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+        gsl_rng_set(rng, 20230926);
+        assert_int_equal(nch_lhs_energy_window(rng, N, box, lv_energy, NULL, 0, 4.4, 10, pass ? b : a,
+                                               pass ? &rounds_b : &rounds_a),
+                         NCH_OK);
+        gsl_rng_free(rng);
+    }
+    assert_memory_equal(a, b, 2 * N * sizeof *a);
+    /* ~74 % of the box passes the filter, so one round of N is not enough */
+    assert_int_equal(rounds_a, 2);
+    for (size_t i = 0; i < N; i++) {
+        double e = lv_energy(a + 2 * i, NULL);
+        assert_true(e >= 0 && e <= 4.4);
+        assert_true(a[2 * i] >= box[0] && a[2 * i] <= box[1]);
+        assert_true(a[2 * i + 1] >= box[2] && a[2 * i + 1] <= box[3]);
+    }
+    free(a);
+    free(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(box_matches_spec),
+        cmocka_unit_test(lhs_has_one_point_per_stratum),
+        cmocka_unit_test(energy_window_is_reproducible_and_respected),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
