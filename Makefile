@@ -101,6 +101,19 @@ csv = $(subst $(space),$(comma),$(strip $(1)))
 
 # ================================================================= the study
 # Each figure: program -> data/NAME/ -> figures/NAME.gp -> figures/NAME.pdf.
+# Shared steps (datasets, trained models) are programs and files of their own.
+
+# --- Lotka-Volterra datasets (spec lotka-volterra.md §3) -------------------
+LV := data/lv
+LV_DATA := $(foreach s,train test val,$(LV)/traj-$(s).tsv $(LV)/vf-$(s).tsv)
+$(LV_DATA) &: bin/lv_data src/config/lv_data.conf $(PROFILE_STAMP)
+	$(call say,RUN,$<)
+	$(Q)mkdir -p $(LV)
+	$(Q)$< --seed $(call param,lv_seed) --n-ic $(call param,lv_n_ic) --hmin $(call param,lv_hmin) \
+	   --hmax $(call param,lv_hmax) --box-pad $(call param,lv_box_pad) --max-rounds $(call param,lv_max_rounds) \
+	   --h $(call param,lv_h) --nt $(call param,lv_nt) --split $(call csv,$(call param,lv_split)) --outdir $(LV)
+lv-data: $(LV_DATA)
+.PHONY: lv-data
 
 # --- Linear backward error analysis (spec: linear-bea.md) -----------------
 EC := data/error_convergence
@@ -112,6 +125,19 @@ $(EC)/errors.tsv $(EC)/numbers.tsv &: bin/fig_error_convergence src/config/error
 	   --outdir $(EC)
 figures/error_convergence.pdf: $(EC)/errors.tsv src/config/error_convergence.conf
 figures/error_convergence.pdf: GP_VARS = T=$(ec_T); plot_n='$(ec_plot_n)'
+
+# --- Reference LV: RK4 vs Euler DVI over a long time (spec §7.1) ----------
+SC := data/scheme_comparison
+SC_DATA := $(addprefix $(SC)/,exact.tsv dvi_period.tsv rk4.tsv dvi.tsv numbers.tsv)
+$(SC_DATA) &: bin/fig_scheme_comparison src/config/scheme_comparison.conf $(PROFILE_STAMP)
+	$(call say,RUN,$<)
+	$(Q)mkdir -p $(SC)
+	$(Q)$< --z0 $(call param,sc_z0) --h $(call param,sc_h) --steps $(call param,sc_steps) \
+	   --every $(call param,sc_every) --exact-h $(call param,sc_exact_h) \
+	   --period-max $(call param,sc_period_max) --report-t $(call csv,$(call param,sc_report_t)) \
+	   --outdir $(SC)
+figures/scheme_comparison.pdf: $(SC_DATA) src/config/scheme_comparison.conf
+figures/scheme_comparison.pdf: GP_VARS = inset_t=$(call param,sc_inset_t)
 
 # ================================================================= mechanics
 include src/mk/figures.mk

@@ -44,7 +44,7 @@ long nch_cli_long(const char *opt, const char *arg, long min)
     return v;
 }
 
-size_t nch_cli_positive_list(const char *opt, const char *arg, double *out, size_t max)
+static size_t list(const char *opt, const char *arg, double *out, size_t max, int positive)
 {
     size_t n = 0;
     const char *p = arg;
@@ -52,12 +52,23 @@ size_t nch_cli_positive_list(const char *opt, const char *arg, double *out, size
         const char *end;
         double v = parse(opt, p, &end);
         if (*end && *end != ',') nch_die(NCH_EXIT_USAGE, "%s: not a comma-separated list (%s)", opt, arg);
-        if (!(v > 0)) nch_die(NCH_EXIT_USAGE, "%s: entries must be positive (%.*s)", opt, (int)(end - p), p);
+        if (positive && !(v > 0))
+            nch_die(NCH_EXIT_USAGE, "%s: entries must be positive (%.*s)", opt, (int)(end - p), p);
         if (n == max) nch_die(NCH_EXIT_USAGE, "%s: more than %zu entries (%s)", opt, max, arg);
         out[n++] = v;
         if (!*end) return n;
         p = end + 1;
     }
+}
+
+size_t nch_cli_list(const char *opt, const char *arg, double *out, size_t max)
+{
+    return list(opt, arg, out, max, 0);
+}
+
+size_t nch_cli_positive_list(const char *opt, const char *arg, double *out, size_t max)
+{
+    return list(opt, arg, out, max, 1);
 }
 
 long nch_cli_steps(const char *opt, double T, double dt)

@@ -12,6 +12,9 @@ double nch_cli_double(const char *opt, const char *arg);
 double nch_cli_positive(const char *opt, const char *arg);
 /* An integer ≥ min. */
 long nch_cli_long(const char *opt, const char *arg, long min);
+/* A comma-separated list of finite doubles; returns its length (≥ 1), dies
+ * if it has more than max entries. */
+size_t nch_cli_list(const char *opt, const char *arg, double *out, size_t max);
 /* A comma-separated list of positive finite doubles; returns its length
  * (≥ 1), dies if it has more than max entries. */
 size_t nch_cli_positive_list(const char *opt, const char *arg, double *out, size_t max);

@@ -1,0 +1,126 @@
+/* simulate — one trajectory of any model with any scheme.
+ *
+ *   simulate --model lv|lv-perturbed --scheme euler|rk4|midpoint|dvi|exact
+ *            --h H --steps N --z0 X,Y [--every K] [-o FILE]
+ *
+ * Writes TSV "# t x y H rel_err_H" (d > 1: x1 … xd y1 … yd), one row per
+ * kept step (0, K, 2K, …), H the reference Lotka–Volterra Hamiltonian and
+ * rel_err_H = (H − H₀)/H (spec §7).  Exit status 0 on success, 1 for bad
+ * input (z0 outside the model's domain), 2 for usage errors, 3 when the run
+ * fails (DVI Newton failure, non-finite state): the failure is reported on
+ * stderr with its step, and the rows before it are written. */
+#include "nch_cli.h"
+#include "nch_err.h"
+#include "nch_lv.h"
+#include "nch_run.h"
+#include "nch_tsv.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(const char *bad)
+{
+    nch_die(NCH_EXIT_USAGE,
+            "%s%s%susage: %s --model lv|lv-perturbed --scheme euler|rk4|midpoint|dvi|exact "
+            "--h H --steps N --z0 X,Y [--every K] [-o FILE]",
+            bad ? "bad argument (" : "", bad ? bad : "", bad ? "); " : "", nch_program());
+}
+
+static void load_model(const char *name, nch_model *m)
+{
+    if (strcmp(name, "lv") == 0) nch_lv_model(m);
+    else if (strcmp(name, "lv-perturbed") == 0) nch_lv_perturbed_model(m);
+    else nch_die(NCH_EXIT_USAGE, "--model: unknown model (%s): expected lv or lv-perturbed", name);
+}
+
+static void write_rows(FILE *fp, const nch_model *m, double h, long every, const double *z, size_t rows)
+{
+    int dim = 2 * m->d;
+    double H0 = nch_lv_hamiltonian(z);
+    for (size_t i = 0; i < rows; i++) {
+        const double *zi = z + (size_t)dim * i;
+        double H = nch_lv_hamiltonian(zi);
+        nch_tsv_double(fp, (double)(i * (size_t)every) * h, 1);
+        for (int c = 0; c < dim; c++) nch_tsv_double(fp, zi[c], 0);
+        nch_tsv_double(fp, H, 0);
+        nch_tsv_double(fp, (H - H0) / H, 0);
+        fputc('\n', fp);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    nch_set_program(argv[0]);
+    const char *model_name = NULL, *scheme_name = NULL, *output = NULL;
+    double h = 0, z0[NCH_ZMAX];
+    long steps = -1, every = 1;
+    size_t nz = 0;
+    static const struct option opts[] = {
+        {"model", required_argument, 0, 'm'}, {"scheme", required_argument, 0, 's'},
+        {"h", required_argument, 0, 'h'},     {"steps", required_argument, 0, 'n'},
+        {"z0", required_argument, 0, 'z'},    {"every", required_argument, 0, 'k'},
+        {"output", required_argument, 0, 'o'}, {0, 0, 0, 0}};
+    opterr = 0;
+    for (int c; (c = getopt_long(argc, argv, "o:", opts, NULL)) != -1;) {
+        switch (c) {
+        case 'm': model_name = optarg; break;
+        case 's': scheme_name = optarg; break;
+        case 'h': h = nch_cli_positive("--h", optarg); break;
+        case 'n': steps = nch_cli_long("--steps", optarg, 1); break;
+        case 'z': nz = nch_cli_list("--z0", optarg, z0, NCH_ZMAX); break;
+        case 'k': every = nch_cli_long("--every", optarg, 1); break;
+        case 'o': output = optarg; break;
+        default: usage(argv[optind - 1]);
+        }
+    }
+    if (optind != argc) usage(argv[optind]);
+    if (!model_name || !scheme_name || !(h > 0) || steps < 1 || !nz) usage(NULL);
+
+    nch_model model;
+    nch_scheme_kind kind;
+    load_model(model_name, &model);
+    if (nch_scheme_parse(scheme_name, &kind))
+        nch_die(NCH_EXIT_USAGE, "--scheme: unknown scheme (%s)", scheme_name);
+    if (nz != (size_t)(2 * model.d))
+        nch_die(NCH_EXIT_USAGE, "--z0: model %s needs %d coordinates (%zu given)", model_name, 2 * model.d, nz);
+    if (nch_model_check_domain(&model, z0))
+        nch_die(NCH_EXIT_INPUT, "--z0: outside the domain of model %s (%s)", model_name, argv[optind - 1]);
+
+    size_t cap = (size_t)(steps / every) + 1;
+    double *z = nch_xcalloc(cap * (size_t)(2 * model.d), sizeof *z, "the trajectory");
+    nch_run_report rep;
+    int rc = nch_run(&model, kind, h, steps, z0, every, z, &rep);
+
+    nch_ofile out = {stdout, NULL, NULL};
+    if (output) nch_ofile_xopen(&out, output);
+    nch_tsv_provenance(out.fp);
+    nch_tsv_param(out.fp, "model", "%s", model_name);
+    nch_tsv_param(out.fp, "scheme", "%s", scheme_name);
+    nch_tsv_param(out.fp, "h", "%.17g", h);
+    nch_tsv_param(out.fp, "steps", "%ld", steps);
+    nch_tsv_param(out.fp, "every", "%ld", every);
+    if (rc) nch_tsv_param(out.fp, "failed", "step %ld (%s)", rep.fail_step, nch_strerror(rc));
+    fputs(model.d == 1 ? "# t x y H rel_err_H\n" : "# t", out.fp);
+    if (model.d > 1) {
+        for (int c = 0; c < 2 * model.d; c++) fprintf(out.fp, " %c%d", c < model.d ? 'x' : 'y', c % model.d + 1);
+        fputs(" H rel_err_H\n", out.fp);
+    }
+    write_rows(out.fp, &model, h, every, z, rep.rows);
+    if (output) nch_ofile_xcommit(&out);
+    else if (fflush(stdout) != 0) nch_die(NCH_EXIT_INPUT, "cannot write to standard output");
+    free(z);
+    if (rc) {
+        if (kind == NCH_SCHEME_DVI)
+            nch_error("%s failed at step %ld (t = %.17g): %s after %d Newton updates, |delta| %.3g, |R| %.3g",
+                      scheme_name, rep.fail_step, (double)rep.fail_step * h, nch_strerror(rc), rep.dvi.updates,
+                      rep.dvi.delta_norm, rep.dvi.residual_norm);
+        else
+            nch_error("%s failed at step %ld (t = %.17g): %s", scheme_name, rep.fail_step,
+                      (double)rep.fail_step * h, nch_strerror(rc));
+        return NCH_EXIT_FAILED_RUN;
+    }
+    return 0;
+}

@@ -1,0 +1,178 @@
+/* Small hand-made models for the dynamics-core tests, and the
+ * finite-difference helpers that check them.
+ *
+ * - oscillator (d = 1, jets only): θ = y, H = (x² + y²)/2, so ẋ = y, ẏ = −x.
+ * - lv2 (d = 2, jets only): two uncoupled reference LV copies,
+ *   z = (x1, x2, y1, y2); every result must match the d = 1 LV per copy.
+ * - coupled (d = 2, jets only): θ(z) = A x + B y + ½ (zᵀC_1z, zᵀC_2z),
+ *   H = ½ zᵀSz + (κ/6)(u·z)³, with a non-symmetric A and non-diagonal B, so
+ *   every d×d block and index order of the general formulas matters.
+ * Functions are static inline so each test file may use any subset. */
+#ifndef NCH_TESTMODELS_H
+#define NCH_TESTMODELS_H
+
+#include "nch_err.h"
+#include "nch_lv.h"
+#include "nch_model.h"
+
+#include <string.h>
+
+static inline int osc_jets(const nch_model *m, size_t n, const double *z, int order,
+                           nch_jet *out)
+{
+    (void)m;
+    for (size_t p = 0; p < n; p++) {
+        const double *q = z + 2 * p;
+        nch_jet *j = out + p;
+        j->theta[0] = q[1];
+        j->H = (q[0] * q[0] + q[1] * q[1]) / 2;
+        if (order >= 1) {
+            j->dtheta[0][0] = 0;
+            j->dtheta[0][1] = 1;
+            j->dH[0] = q[0];
+            j->dH[1] = q[1];
+        }
+        if (order >= 2) {
+            memset(j->d2theta, 0, sizeof j->d2theta);
+            memset(j->d2H, 0, sizeof j->d2H);
+            j->d2H[0][0] = j->d2H[1][1] = 1;
+        }
+    }
+    return NCH_OK;
+}
+
+static inline void osc_model(nch_model *m)
+{
+    *m = (nch_model){.name = "oscillator", .d = 1, .jets = osc_jets};
+}
+
+/* (x1, x2, y1, y2) ↔ copy k's (x_k, y_k). */
+static inline int lv2_jets(const nch_model *m, size_t n, const double *z, int order,
+                           nch_jet *out)
+{
+    nch_model lv;
+    nch_lv_model(&lv);
+    (void)m;
+    for (size_t p = 0; p < n; p++) {
+        const double *q = z + 4 * p;
+        nch_jet *j = out + p;
+        memset(j, 0, sizeof *j);
+        for (int k = 0; k < 2; k++) {
+            double zk[2] = {q[k], q[2 + k]};
+            nch_jet jk;
+            int rc = lv.jets(&lv, 1, zk, order, &jk);
+            if (rc != NCH_OK) return rc;
+            int idx[2] = {k, 2 + k};
+            j->theta[k] = jk.theta[0];
+            j->H += jk.H;
+            for (int a = 0; a < 2 && order >= 1; a++) {
+                j->dtheta[k][idx[a]] = jk.dtheta[0][a];
+                j->dH[idx[a]] = jk.dH[a];
+                for (int b = 0; b < 2 && order >= 2; b++) {
+                    j->d2theta[k][idx[a]][idx[b]] = jk.d2theta[0][a][b];
+                    j->d2H[idx[a]][idx[b]] = jk.d2H[a][b];
+                }
+            }
+        }
+    }
+    return NCH_OK;
+}
+
+static inline int lv2_in_domain(const nch_model *m, const double *z)
+{
+    (void)m;
+    return z[0] > 0 && z[1] > 0 && z[2] > 0 && z[3] > 0 ? NCH_OK : NCH_EDOM;
+}
+
+static inline void lv2_model(nch_model *m)
+{
+    *m = (nch_model){.name = "lv2", .d = 2, .jets = lv2_jets, .in_domain = lv2_in_domain};
+}
+
+static inline int cpl_jets(const nch_model *m, size_t n, const double *z, int order,
+                           nch_jet *out)
+{
+    static const double CPL_A[2][2] = {{0.3, -0.2}, {0.5, 0.1}};
+    static const double CPL_B[2][2] = {{1.0, 0.2}, {-0.1, 0.8}};
+    static const double CPL_C[2][4][4] = {
+        {{0.10, 0.05, -0.02, 0.03}, {0.05, -0.08, 0.04, 0.01}, {-0.02, 0.04, 0.06, -0.05},
+         {0.03, 0.01, -0.05, 0.02}},
+        {{-0.04, 0.02, 0.07, -0.01}, {0.02, 0.09, -0.03, 0.05}, {0.07, -0.03, -0.06, 0.02},
+         {-0.01, 0.05, 0.02, 0.08}}};
+    static const double CPL_S[4][4] = {{2.0, 0.3, 0.1, -0.2}, {0.3, 1.5, 0.2, 0.1},
+                                       {0.1, 0.2, 1.2, 0.3}, {-0.2, 0.1, 0.3, 1.8}};
+    static const double CPL_KAPPA = 0.3;
+    static const double CPL_U[4] = {0.5, -0.3, 0.2, 0.4};
+    (void)m;
+    for (size_t p = 0; p < n; p++) {
+        const double *q = z + 4 * p;
+        nch_jet *j = out + p;
+        double uz = 0, Sz[4] = {0};
+        for (int a = 0; a < 4; a++) {
+            uz += CPL_U[a] * q[a];
+            for (int b = 0; b < 4; b++) Sz[a] += CPL_S[a][b] * q[b];
+        }
+        j->H = CPL_KAPPA / 6 * uz * uz * uz;
+        for (int a = 0; a < 4; a++) j->H += q[a] * Sz[a] / 2;
+        for (int i = 0; i < 2; i++) {
+            double Cz[4] = {0}, zCz = 0;
+            for (int a = 0; a < 4; a++) {
+                for (int b = 0; b < 4; b++) Cz[a] += CPL_C[i][a][b] * q[b];
+                zCz += q[a] * Cz[a];
+            }
+            j->theta[i] = zCz / 2;
+            for (int k = 0; k < 2; k++) j->theta[i] += CPL_A[i][k] * q[k] + CPL_B[i][k] * q[2 + k];
+            for (int a = 0; a < 4 && order >= 1; a++)
+                j->dtheta[i][a] = Cz[a] + (a < 2 ? CPL_A[i][a] : CPL_B[i][a - 2]);
+            for (int a = 0; a < 4 && order >= 2; a++)
+                for (int b = 0; b < 4; b++) j->d2theta[i][a][b] = CPL_C[i][a][b];
+        }
+        for (int a = 0; a < 4 && order >= 1; a++) {
+            j->dH[a] = Sz[a] + CPL_KAPPA / 2 * uz * uz * CPL_U[a];
+            for (int b = 0; b < 4 && order >= 2; b++)
+                j->d2H[a][b] = CPL_S[a][b] + CPL_KAPPA * uz * CPL_U[a] * CPL_U[b];
+        }
+    }
+    return NCH_OK;
+}
+
+static inline void coupled_model(nch_model *m)
+{
+    *m = (nch_model){.name = "coupled", .d = 2, .jets = cpl_jets};
+}
+
+/* Central difference step for a point of size ~1: balances the O(ε²)
+ * truncation against the O(u/ε) cancellation error. */
+#define FD_EPS 1e-5
+
+/* Checks the order-1 entries of the jet at z against central differences of
+ * the order-0 entries, and the order-2 entries against differences of the
+ * order-1 entries. */
+static inline void check_jets_fd(const nch_model *m, const double *z)
+{
+    int d = m->d, n = 2 * d;
+    nch_jet j0;
+    assert_int_equal(m->jets(m, 1, z, 2, &j0), NCH_OK);
+    for (int c = 0; c < n; c++) {
+        double zp[NCH_ZMAX], zm[NCH_ZMAX];
+        memcpy(zp, z, (size_t)n * sizeof *z);
+        memcpy(zm, z, (size_t)n * sizeof *z);
+        double e = FD_EPS * fmax(1, fabs(z[c]));
+        zp[c] += e;
+        zm[c] -= e;
+        nch_jet jp, jm;
+        assert_int_equal(m->jets(m, 1, zp, 1, &jp), NCH_OK);
+        assert_int_equal(m->jets(m, 1, zm, 1, &jm), NCH_OK);
+        assert_close(j0.dH[c], (jp.H - jm.H) / (2 * e), 1e-7, 1e-8);
+        for (int a = 0; a < n; a++)
+            assert_close(j0.d2H[a][c], (jp.dH[a] - jm.dH[a]) / (2 * e), 1e-7, 1e-8);
+        for (int i = 0; i < d; i++) {
+            assert_close(j0.dtheta[i][c], (jp.theta[i] - jm.theta[i]) / (2 * e), 1e-7, 1e-8);
+            for (int a = 0; a < n; a++)
+                assert_close(j0.d2theta[i][a][c], (jp.dtheta[i][a] - jm.dtheta[i][a]) / (2 * e),
+                             1e-7, 1e-8);
+        }
+    }
+}
+
+#endif
