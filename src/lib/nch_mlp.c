@@ -1,0 +1,349 @@
+#include "nch_mlp.h"
+
+#include "nch_err.h"
+
+#include <cblas.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+struct nch_mlp_work {
+    /* The shape it was sized for, checked on every call. */
+    size_t n, n_out, depth, width[NCH_MLP_LMAX];
+    size_t B_max;
+    int order_max;
+    /* The latest forward call. */
+    size_t B;
+    int order;
+    double *A0;                 /* (B·K) × n      input-map jets */
+    double *U[NCH_MLP_LMAX];    /* (B·K) × w_l    pre-activation jets */
+    double *V[NCH_MLP_LMAX];    /* (B·K) × w_l    post-activation jets */
+    double *T[NCH_MLP_LMAX];    /* B × w_l        tanh of the pre-activation values */
+    double *Vbar, *Ubar;        /* (B·K) × max w  adjoint scratch */
+    double *mem;
+};
+
+static size_t fan_in(const nch_mlp *net, size_t l)
+{
+    return l == 0 ? net->n : net->width[l - 1];
+}
+
+static size_t fan_out(const nch_mlp *net, size_t l)
+{
+    return l == net->depth ? net->n_out : net->width[l];
+}
+
+int nch_mlp_init(nch_mlp *net, size_t n, size_t depth, const size_t *width, size_t n_out)
+{
+    if (n < 1 || n > NCH_MLP_NMAX || depth < 1 || depth > NCH_MLP_LMAX || n_out < 1)
+        return NCH_EINVAL;
+    for (size_t l = 0; l < depth; l++)
+        if (width[l] < 1) return NCH_EINVAL;
+    *net = (nch_mlp){.n = n, .n_out = n_out, .depth = depth, .input = NCH_MLP_INPUT_AFFINE};
+    for (size_t k = 0; k < n; k++) net->scale[k] = 1.0;
+    for (size_t l = 0; l < depth; l++) net->width[l] = width[l];
+    size_t off = 0;
+    for (size_t l = 0; l <= depth; l++) {
+        net->off_W[l] = off;
+        off += fan_out(net, l) * fan_in(net, l);
+        if (l == depth) break;
+        net->off_b[l] = off;
+        off += width[l];
+        net->off_s[l] = off;
+        off += width[l];
+    }
+    net->n_params = off;
+    return NCH_OK;
+}
+
+int nch_mlp_set_normaliser(nch_mlp *net, const double *shift, const double *scale)
+{
+    for (size_t k = 0; k < net->n; k++)
+        if (!isfinite(shift[k]) || !isfinite(scale[k])) return NCH_EINVAL;
+    for (size_t k = 0; k < net->n; k++) {
+        net->shift[k] = shift[k];
+        net->scale[k] = scale[k];
+    }
+    return NCH_OK;
+}
+
+void nch_mlp_init_params(const nch_mlp *net, gsl_rng *rng, double *params)
+{
+    for (size_t l = 0; l <= net->depth; l++) {
+        const size_t fi = fan_in(net, l), fo = fan_out(net, l);
+        const double bound = 1.0 / sqrt((double)fi);
+        double *W = params + net->off_W[l];
+        for (size_t i = 0; i < fo * fi; i++) W[i] = (2.0 * gsl_rng_uniform(rng) - 1.0) * bound;
+        if (l == net->depth) break;
+        double *b = params + net->off_b[l], *s = params + net->off_s[l];
+        for (size_t j = 0; j < fo; j++) b[j] = (2.0 * gsl_rng_uniform(rng) - 1.0) * bound;
+        for (size_t j = 0; j < fo; j++) s[j] = 1.0;
+    }
+}
+
+size_t nch_mlp_ncomp(size_t n, int order)
+{
+    return order <= 0 ? 1 : order == 1 ? 1 + n : 1 + n + n * (n + 1) / 2;
+}
+
+size_t nch_mlp_hess_comp(size_t n, size_t i, size_t j)
+{
+    if (i > j) {
+        size_t t = i;
+        i = j;
+        j = t;
+    }
+    /* Rows 0..i-1 of the upper triangle hold n + (n-1) + … + (n-i+1) entries. */
+    return 1 + n + i * n - i * (i - 1) / 2 + (j - i);
+}
+
+/* ---------------------------------------------------------------- workspace */
+
+/* Buffers start on 64-byte boundaries (cache lines, AVX-512 loads). */
+static size_t pad8(size_t k)
+{
+    return (k + 7) & ~(size_t)7;
+}
+
+/* The next buffer of k doubles from *p. */
+static double *carve(double **p, size_t k)
+{
+    double *b = *p;
+    *p += pad8(k);
+    return b;
+}
+
+nch_mlp_work *nch_mlp_work_alloc(const nch_mlp *net, size_t B_max, int order_max)
+{
+    if (order_max < 0 || order_max > 2 || B_max < 1 || net->depth < 1 ||
+        net->depth > NCH_MLP_LMAX)
+        return NULL;
+    const size_t K = nch_mlp_ncomp(net->n, order_max);
+    size_t wmax = net->n;
+    for (size_t l = 0; l < net->depth; l++)
+        if (net->width[l] > wmax) wmax = net->width[l];
+    /* cblas takes int dimensions; also keeps every product below SIZE_MAX. */
+    if (B_max > (size_t)INT_MAX / K / wmax) return NULL;
+    const size_t rows = B_max * K;
+
+    size_t total = pad8(rows * net->n) + 2 * pad8(rows * wmax);
+    for (size_t l = 0; l < net->depth; l++)
+        total += 2 * pad8(rows * net->width[l]) + pad8(B_max * net->width[l]);
+    if (total > SIZE_MAX / sizeof(double)) return NULL;
+
+    nch_mlp_work *w = calloc(1, sizeof *w);
+    double *mem = aligned_alloc(64, total * sizeof(double));
+    if (!w || !mem) {
+        free(w);
+        free(mem);
+        return NULL;
+    }
+    w->n = net->n;
+    w->n_out = net->n_out;
+    w->depth = net->depth;
+    for (size_t l = 0; l < net->depth; l++) w->width[l] = net->width[l];
+    w->B_max = B_max;
+    w->order_max = order_max;
+    w->mem = mem;
+    double *p = mem;
+    w->A0 = carve(&p, rows * net->n);
+    w->Vbar = carve(&p, rows * wmax);
+    w->Ubar = carve(&p, rows * wmax);
+    for (size_t l = 0; l < net->depth; l++) {
+        w->U[l] = carve(&p, rows * net->width[l]);
+        w->V[l] = carve(&p, rows * net->width[l]);
+        w->T[l] = carve(&p, B_max * net->width[l]);
+    }
+    return w;
+}
+
+void nch_mlp_work_free(nch_mlp_work *w)
+{
+    if (!w) return;
+    free(w->mem);
+    free(w);
+}
+
+static int same_shape(const nch_mlp *net, const nch_mlp_work *w)
+{
+    if (w->n != net->n || w->n_out != net->n_out || w->depth != net->depth) return 0;
+    for (size_t l = 0; l < net->depth; l++)
+        if (w->width[l] != net->width[l]) return 0;
+    return 1;
+}
+
+/* ---------------------------------------------------------------- input map */
+
+/* A0 ((B·K) × n) = jets of a = (z + shift) ⊙ scale: value, ∂a_k/∂z_i =
+ * scale_k δ_ki, Hessian 0. */
+static void input_forward(const nch_mlp *net, size_t B, const double *z, int order, double *A0)
+{
+    const size_t n = net->n, K = nch_mlp_ncomp(n, order);
+    for (size_t p = 0; p < B; p++) {
+        double *a = A0 + p * K * n;
+        for (size_t k = 0; k < n; k++) a[k] = (z[p * n + k] + net->shift[k]) * net->scale[k];
+        for (size_t c = 1; c < K; c++)
+            for (size_t k = 0; k < n; k++) a[c * n + k] = c == 1 + k ? net->scale[k] : 0.0;
+    }
+}
+
+/* ---------------------------------------------------------------- STanh
+ * σ(u) = (1 + s u) T, T = tanh u, S = 1 − T² (engine.md §2, §3).  One point's
+ * jets of a layer of width m are K rows of m; neuron j is column j. */
+
+/* U → V for B points; T[p·m + j] keeps tanh for the backward pass. */
+static void stanh_forward(size_t B, size_t n, int order, size_t m, const double *s,
+                          const double *U, double *T, double *V)
+{
+    const size_t K = nch_mlp_ncomp(n, order);
+    for (size_t p = 0; p < B; p++) {
+        const double *u = U + p * K * m;
+        double *v = V + p * K * m, *t = T + p * m;
+        for (size_t j = 0; j < m; j++) {
+            const double x = u[j], th = tanh(x), S = 1.0 - th * th, a = 1.0 + s[j] * x;
+            t[j] = th;
+            v[j] = a * th;
+            if (order == 0) continue;
+            const double d1 = s[j] * th + a * S; /* σ′ */
+            for (size_t i = 0; i < n; i++) v[(1 + i) * m + j] = d1 * u[(1 + i) * m + j];
+            if (order == 1) continue;
+            const double d2 = 2.0 * S * (s[j] - a * th); /* σ″ */
+            size_t c = 1 + n;
+            for (size_t i = 0; i < n; i++)
+                for (size_t k = i; k < n; k++, c++)
+                    v[c * m + j] = d2 * u[(1 + i) * m + j] * u[(1 + k) * m + j] + d1 * u[c * m + j];
+        }
+    }
+}
+
+/* Vbar → Ubar for B points; ADDS ∂L/∂s to sbar (m). */
+static void stanh_backward(size_t B, size_t n, int order, size_t m, const double *s,
+                           const double *U, const double *T, const double *Vbar, double *Ubar,
+                           double *sbar)
+{
+    const size_t K = nch_mlp_ncomp(n, order);
+    for (size_t p = 0; p < B; p++) {
+        const double *u = U + p * K * m, *vb = Vbar + p * K * m, *t = T + p * m;
+        double *ub = Ubar + p * K * m;
+        for (size_t j = 0; j < m; j++) {
+            const double x = u[j], th = t[j], S = 1.0 - th * th, a = 1.0 + s[j] * x;
+            const double d1 = s[j] * th + a * S;
+            double u0 = d1 * vb[j], sb = x * th * vb[j]; /* ∂σ/∂s = uT */
+            if (order >= 1) {
+                const double d2 = 2.0 * S * (s[j] - a * th);
+                const double ds1 = th + x * S; /* ∂σ′/∂s */
+                double gv = 0.0;
+                for (size_t i = 0; i < n; i++) {
+                    gv += u[(1 + i) * m + j] * vb[(1 + i) * m + j];
+                    ub[(1 + i) * m + j] = d1 * vb[(1 + i) * m + j];
+                }
+                u0 += d2 * gv;
+                sb += ds1 * gv;
+                if (order == 2) {
+                    const double d3 = 2.0 * S * (a * (2.0 * th * th - S) - 3.0 * s[j] * th);
+                    const double ds2 = 2.0 * S * (1.0 - x * th); /* ∂σ″/∂s */
+                    size_t c = 1 + n;
+                    for (size_t i = 0; i < n; i++)
+                        for (size_t k = i; k < n; k++, c++) {
+                            const double gi = u[(1 + i) * m + j], gk = u[(1 + k) * m + j];
+                            const double h = u[c * m + j], hb = vb[c * m + j];
+                            u0 += (d3 * gi * gk + d2 * h) * hb;
+                            sb += (ds2 * gi * gk + ds1 * h) * hb;
+                            /* v_ik ∋ σ″ u_i u_k: on the diagonal both adds hit u_i. */
+                            ub[(1 + i) * m + j] += d2 * hb * gk;
+                            ub[(1 + k) * m + j] += d2 * hb * gi;
+                            ub[c * m + j] = d1 * hb;
+                        }
+                }
+            }
+            ub[j] = u0;
+            sbar[j] += sb;
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- affine
+ * Y = A Wᵀ (+ b on the value rows), W: fo × fi, for the jets of B points:
+ * A is (B·K) × fi, Y is (B·K) × fo. */
+
+/* One dgemm per jet component over the B points (rows c, c + K, …, hence
+ * leading dimensions K·fi and K·fo) rather than one over all B·K rows:
+ * OpenBLAS rounds a row differently depending on how many rows the call has,
+ * and this way the leading components of an order-2 pass are bitwise those
+ * of an order-0 or order-1 pass, for K − 1 more calls.  b may be NULL. */
+static void affine_forward(size_t B, size_t K, size_t fi, size_t fo, const double *A,
+                           const double *W, const double *b, double *Y)
+{
+    for (size_t c = 0; c < K; c++)
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)B, (int)fo, (int)fi, 1.0,
+                    A + c * fi, (int)(K * fi), W, (int)fi, 0.0, Y + c * fo, (int)(K * fo));
+    if (!b) return;
+    for (size_t p = 0; p < B; p++)
+        for (size_t j = 0; j < fo; j++) Y[p * K * fo + j] += b[j];
+}
+
+/* W̄ (fo × fi) += Ȳᵀ (fo × B·K) · A (B·K × fi), summing over points and
+ * components; b̄ (fo) += Σ_points ȳ_value unless bbar is NULL;
+ * Ā ((B·K) × fi) = Ȳ ((B·K) × fo) · W (fo × fi) unless Abar is NULL. */
+static void affine_backward(size_t B, size_t K, size_t fi, size_t fo, const double *A,
+                            const double *W, const double *Ybar, double *Wbar, double *bbar,
+                            double *Abar)
+{
+    const int rows = (int)(B * K);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)fo, (int)fi, rows, 1.0, Ybar,
+                (int)fo, A, (int)fi, 1.0, Wbar, (int)fi);
+    if (bbar)
+        for (size_t p = 0; p < B; p++)
+            for (size_t j = 0; j < fo; j++) bbar[j] += Ybar[p * K * fo + j];
+    if (Abar)
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, (int)fi, (int)fo, 1.0, Ybar,
+                    (int)fo, W, (int)fi, 0.0, Abar, (int)fi);
+}
+
+/* ---------------------------------------------------------------- network */
+
+int nch_mlp_forward(const nch_mlp *net, const double *params, size_t B, const double *z,
+                    int order, nch_mlp_work *w, double *out)
+{
+    if (order < 0 || order > w->order_max || B > w->B_max || !same_shape(net, w))
+        return NCH_EINVAL;
+    w->B = B;
+    w->order = order;
+    if (B == 0) return NCH_OK;
+    const size_t K = nch_mlp_ncomp(net->n, order), L = net->depth;
+
+    input_forward(net, B, z, order, w->A0);
+    const double *A = w->A0;
+    for (size_t l = 0; l < L; l++) {
+        const size_t m = net->width[l];
+        affine_forward(B, K, fan_in(net, l), m, A, params + net->off_W[l],
+                       params + net->off_b[l], w->U[l]);
+        stanh_forward(B, net->n, order, m, params + net->off_s[l], w->U[l], w->T[l], w->V[l]);
+        A = w->V[l];
+    }
+    affine_forward(B, K, fan_in(net, L), net->n_out, A, params + net->off_W[L], NULL, out);
+    return NCH_OK;
+}
+
+int nch_mlp_backward(const nch_mlp *net, const double *params, nch_mlp_work *w,
+                     const double *out_bar, double *grad)
+{
+    if (!same_shape(net, w)) return NCH_EINVAL;
+    const size_t B = w->B;
+    if (B == 0) return NCH_OK;
+    const size_t K = nch_mlp_ncomp(net->n, w->order), L = net->depth;
+
+    affine_backward(B, K, fan_in(net, L), net->n_out, w->V[L - 1], params + net->off_W[L],
+                    out_bar, grad + net->off_W[L], NULL, w->Vbar);
+    for (size_t l = L; l-- > 0;) {
+        const size_t m = net->width[l];
+        stanh_backward(B, net->n, w->order, m, params + net->off_s[l], w->U[l], w->T[l], w->Vbar,
+                       w->Ubar, grad + net->off_s[l]);
+        /* The input map has no parameters, so its adjoint is not needed. */
+        affine_backward(B, K, fan_in(net, l), m, l == 0 ? w->A0 : w->V[l - 1],
+                        params + net->off_W[l], w->Ubar, grad + net->off_W[l],
+                        grad + net->off_b[l], l == 0 ? NULL : w->Vbar);
+    }
+    return NCH_OK;
+}

@@ -1,0 +1,131 @@
+/* nch_adam: steps against hand-computed values, a fresh optimiser after
+ * reset, the textbook formula over many random steps, and minimising a
+ * quadratic. */
+#include "nch_test.h"
+
+#include "nch_adam.h"
+
+#include <gsl/gsl_rng.h>
+#include <string.h>
+
+/* Three steps on one parameter, gradients 0.5, −0.25, 0.125, lr 0.01:
+ * m, v and p computed in 40-digit arithmetic from
+ * m_t = β₁m + (1−β₁)g, v_t = β₂v + (1−β₂)g², p −= lr·m̂/(√v̂ + ε).  A few
+ * ulps of slack: 1 − β₂ is itself rounded in double (as in PyTorch). */
+static void test_hand_steps(void **state)
+{
+    (void)state;
+    const double g[3] = {0.5, -0.25, 0.125};
+    const double m_want[3] = {0.05, 0.02, 0.0305};
+    const double v_want[3] = {0.00025, 0.00031225, 0.00032756275};
+    const double p_want[3] = {0.990000000199999996, 0.98733662987078461626,
+                              0.98393233849166539689};
+    double p = 1.0, m, v;
+    nch_adam opt;
+    nch_adam_init(&opt, 1, &m, &v, 0.01);
+    assert_true(opt.beta1 == 0.9 && opt.beta2 == 0.999 && opt.eps == 1e-8);
+    for (int t = 0; t < 3; t++) {
+        nch_adam_step(&opt, &p, &g[t]);
+        assert_int_equal(opt.t, t + 1);
+        assert_close(m, m_want[t], 4e-15, 0.0);
+        assert_close(v, v_want[t], 4e-15, 0.0);
+        assert_close(p, p_want[t], 4e-15, 0.0);
+    }
+}
+
+/* The first step moves each parameter by lr·g/(|g| + ε): by ≈ lr whatever
+ * the gradient's size, by nothing for a zero gradient. */
+static void test_first_step(void **state)
+{
+    (void)state;
+    double p[4] = {0.3, -1.7, 2.0, 5.0}, p0[4], m[4], v[4];
+    const double g[4] = {1e6, -3e-3, 0.0, 1e-8};
+    memcpy(p0, p, sizeof p);
+    nch_adam opt;
+    nch_adam_init(&opt, 4, m, v, 1e-3);
+    nch_adam_step(&opt, p, g);
+    for (int i = 0; i < 4; i++)
+        assert_close(p[i], p0[i] - 1e-3 * g[i] / (fabs(g[i]) + 1e-8), 1e-15, 1e-18);
+    assert_true(p[2] == p0[2]);
+}
+
+/* reset gives a fresh optimiser: the next step equals a new one's first. */
+static void test_reset(void **state)
+{
+    (void)state;
+    double p[3] = {0.1, 0.2, 0.3}, q[3], m[3], v[3], m2[3], v2[3];
+    const double g1[3] = {0.7, -0.2, 0.05}, g2[3] = {-0.4, 0.9, 0.33};
+    nch_adam opt, fresh;
+    nch_adam_init(&opt, 3, m, v, 1e-2);
+    nch_adam_step(&opt, p, g1);
+    nch_adam_step(&opt, p, g1);
+    memcpy(q, p, sizeof p);
+    nch_adam_reset(&opt, 1e-4);
+    assert_int_equal(opt.t, 0);
+    assert_true(opt.lr == 1e-4);
+    nch_adam_init(&fresh, 3, m2, v2, 1e-4);
+    nch_adam_step(&opt, p, g2);
+    nch_adam_step(&fresh, q, g2);
+    assert_memory_equal(p, q, sizeof p);
+    assert_memory_equal(m, m2, sizeof m);
+    assert_memory_equal(v, v2, sizeof v);
+}
+
+/* 200 random steps against the textbook formula with explicit powers. */
+static void test_textbook(void **state)
+{
+    (void)state;
+    enum { N = 17, STEPS = 200 };
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 11);
+    double p[N], q[N], m[N], v[N], mr[N] = {0}, vr[N] = {0}, g[N];
+    for (int i = 0; i < N; i++) p[i] = q[i] = gsl_rng_uniform(r) - 0.5;
+    nch_adam opt;
+    nch_adam_init(&opt, N, m, v, 3e-3);
+    for (int t = 1; t <= STEPS; t++) {
+        for (int i = 0; i < N; i++) g[i] = (gsl_rng_uniform(r) - 0.5) * pow(10.0, i % 5 - 2);
+        nch_adam_step(&opt, p, g);
+        for (int i = 0; i < N; i++) {
+            mr[i] = 0.9 * mr[i] + 0.1 * g[i];
+            vr[i] = 0.999 * vr[i] + 0.001 * g[i] * g[i];
+            const double mh = mr[i] / (1.0 - pow(0.9, t)), vh = vr[i] / (1.0 - pow(0.999, t));
+            q[i] -= 3e-3 * mh / (sqrt(vh) + 1e-8);
+        }
+    }
+    for (int i = 0; i < N; i++) {
+        assert_close(m[i], mr[i], 1e-12, 1e-300);
+        assert_close(v[i], vr[i], 1e-12, 1e-300);
+        assert_close(p[i], q[i], 1e-12, 1e-300);
+    }
+    gsl_rng_free(r);
+}
+
+/* f(p) = ½ Σ d_i (p_i − c_i)², badly scaled (d from 1e-2 to 1e2): two stages
+ * as in training, lr 1e-2 then a fresh optimiser at lr 1e-3. */
+static void test_quadratic(void **state)
+{
+    (void)state;
+    enum { N = 5 };
+    const double d[N] = {1e-2, 0.3, 1.0, 7.0, 1e2}, c[N] = {0.8, -1.3, 0.25, 2.1, -0.6};
+    double p[N] = {0}, m[N], v[N], g[N];
+    nch_adam opt;
+    nch_adam_init(&opt, N, m, v, 1e-2);
+    for (int stage = 0; stage < 2; stage++) {
+        if (stage == 1) nch_adam_reset(&opt, 1e-3);
+        for (int k = 0; k < 4000; k++) {
+            for (int i = 0; i < N; i++) g[i] = d[i] * (p[i] - c[i]);
+            nch_adam_step(&opt, p, g);
+        }
+    }
+    for (int i = 0; i < N; i++) assert_close(p[i], c[i], 0.0, 1e-3);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hand_steps), cmocka_unit_test(test_first_step),
+        cmocka_unit_test(test_reset),      cmocka_unit_test(test_textbook),
+        cmocka_unit_test(test_quadratic),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
