@@ -82,7 +82,7 @@ static void values_round_trip(void **state)
     assert_int_equal(nch_ofile_commit(&f), NCH_OK);
     double *rows;
     size_t n;
-    assert_int_equal(nch_tsv_read(path, 3, &rows, &n), NCH_OK);
+    assert_int_equal(nch_tsv_read(path, 3, &rows, &n, NULL), NCH_OK);
     assert_int_equal(n, 2);
     assert_memory_equal(rows, v, sizeof v);
     free(rows);
@@ -96,13 +96,13 @@ static void malformed_input_is_rejected(void **state)
     double *rows = NULL;
     size_t n;
     write_file(path, "# a b\n1\t2\n3\tx\n");
-    assert_int_equal(nch_tsv_read(path, 2, &rows, &n), NCH_EINVAL);
+    assert_int_equal(nch_tsv_read(path, 2, &rows, &n, NULL), NCH_EINVAL);
     write_file(path, "1\t2\t3\n");
-    assert_int_equal(nch_tsv_read(path, 2, &rows, &n), NCH_EINVAL);
+    assert_int_equal(nch_tsv_read(path, 2, &rows, &n, NULL), NCH_EINVAL);
     write_file(path, "1\n");
-    assert_int_equal(nch_tsv_read(path, 2, &rows, &n), NCH_EINVAL);
+    assert_int_equal(nch_tsv_read(path, 2, &rows, &n, NULL), NCH_EINVAL);
     snprintf(path, sizeof path, "%s/missing.tsv", dir);
-    assert_int_equal(nch_tsv_read(path, 2, &rows, &n), NCH_EIO);
+    assert_int_equal(nch_tsv_read(path, 2, &rows, &n, NULL), NCH_EIO);
     assert_null(rows);
 }
 

@@ -56,7 +56,7 @@ void nch_tsv_double(FILE *fp, double v, int first)
 
 void nch_tsv_number(FILE *fp, const char *key, double v) { fprintf(fp, "%s\t%.17g\n", key, v); }
 
-int nch_tsv_read(const char *path, int ncol, double **rows, size_t *nrow)
+int nch_tsv_read(const char *path, int ncol, double **rows, size_t *nrow, size_t **lines)
 {
     FILE *fp = fopen(path, "r");
     if (!fp) {
@@ -65,16 +65,19 @@ int nch_tsv_read(const char *path, int ncol, double **rows, size_t *nrow)
     }
     size_t cap = 1024, n = 0, lineno = 0;
     double *buf = malloc(cap * (size_t)ncol * sizeof *buf);
+    size_t *at = malloc(cap * sizeof *at);
     char *line = NULL;
     size_t linecap = 0;
-    int status = buf ? NCH_OK : NCH_ENOMEM;
+    int status = buf && at ? NCH_OK : NCH_ENOMEM;
     while (status == NCH_OK && getline(&line, &linecap, fp) != -1) {
         lineno++;
         if (line[0] == '#' || line[strspn(line, " \t\r\n")] == '\0') continue;
         if (n == cap) {
             double *grown = realloc(buf, 2 * cap * (size_t)ncol * sizeof *buf);
-            if (!grown) { status = NCH_ENOMEM; break; }
-            buf = grown;
+            size_t *grown_at = grown ? realloc(at, 2 * cap * sizeof *at) : NULL;
+            if (grown) buf = grown;
+            if (!grown_at) { status = NCH_ENOMEM; break; }
+            at = grown_at;
             cap *= 2;
         }
         char *p = line;
@@ -102,7 +105,7 @@ int nch_tsv_read(const char *path, int ncol, double **rows, size_t *nrow)
                       strtok(p + strspn(p, " \t"), "\r\n"));
             status = NCH_EINVAL;
         }
-        n++;
+        at[n++] = lineno;
     }
     if (status == NCH_OK && ferror(fp)) {
         nch_error("%s: read error", path);
@@ -112,9 +115,12 @@ int nch_tsv_read(const char *path, int ncol, double **rows, size_t *nrow)
     fclose(fp);
     if (status != NCH_OK) {
         free(buf);
+        free(at);
         return status;
     }
     *rows = buf;
     *nrow = n;
+    if (lines) *lines = at;
+    else free(at);
     return NCH_OK;
 }

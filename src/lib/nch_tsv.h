@@ -25,8 +25,10 @@ void nch_tsv_number(FILE *fp, const char *key, double v);
 
 /* Reads a whole numeric TSV: skips '#' lines, requires exactly ncol numeric
  * columns per row; on malformed input reports "path:line: …" and returns
- * NCH_EINVAL.  *rows (row-major, caller frees) and *nrow are set on success. */
-int nch_tsv_read(const char *path, int ncol, double **rows, size_t *nrow);
+ * NCH_EINVAL.  *rows (row-major, caller frees) and *nrow are set on success,
+ * and, unless lines is NULL, *lines (caller frees) the file line of each row,
+ * so later checks can name it too. */
+int nch_tsv_read(const char *path, int ncol, double **rows, size_t *nrow, size_t **lines);
 
 /* Library versions as one string ("GSL 2.7.1, OpenBLAS …"). */
 const char *nch_library_versions(void);

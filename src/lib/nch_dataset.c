@@ -1,0 +1,194 @@
+#include "nch_dataset.h"
+
+#include "nch_err.h"
+#include "nch_tsv.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void nch_dataset_free(nch_dataset *ds)
+{
+    free(ds->samples);
+    free(ds->states);
+    free(ds->traj_len);
+    memset(ds, 0, sizeof *ds);
+}
+
+int nch_dataset_read_vf(const char *path, int d, nch_dataset *ds)
+{
+    memset(ds, 0, sizeof *ds);
+    int ncol = 1 + 4 * d;
+    double *rows;
+    size_t n, *lines;
+    int rc = nch_tsv_read(path, ncol, &rows, &n, &lines);
+    if (rc) return rc;
+    if (n == 0) {
+        nch_error("%s: no data rows", path);
+        free(rows);
+        free(lines);
+        return NCH_EINVAL;
+    }
+    ds->d = d;
+    ds->n = n;
+    ds->width = 4 * (size_t)d;
+    ds->samples = malloc(n * ds->width * sizeof *ds->samples);
+    if (!ds->samples) {
+        free(rows);
+        return NCH_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const double *r = rows + i * (size_t)ncol;
+        for (size_t c = 0; c < ds->width; c++) {
+            if (!isfinite(r[1 + c])) {
+                nch_error("%s:%zu: value not finite (%g)", path, lines[i], r[1 + c]);
+                free(rows);
+                free(lines);
+                nch_dataset_free(ds);
+                return NCH_EINVAL;
+            }
+            ds->samples[i * ds->width + c] = r[1 + c];
+        }
+    }
+    free(rows);
+    free(lines);
+    return NCH_OK;
+}
+
+/* Rows: traj step t z..., checked for order and a uniform step; the states
+ * are copied out, one trajectory after the other. */
+static int split_trajectories(const char *path, int d, const double *rows, const size_t *lines, size_t n,
+                              nch_dataset *ds)
+{
+    size_t ncol = 3 + 2 * (size_t)d, dim = 2 * (size_t)d;
+    ds->states = malloc(n * dim * sizeof *ds->states);
+    ds->traj_len = malloc(n * sizeof *ds->traj_len);
+    if (!ds->states || !ds->traj_len) return NCH_ENOMEM;
+    ds->dt = NAN;
+    for (size_t i = 0; i < n; i++) {
+        const double *r = rows + i * ncol, *prev = r - ncol;
+        int first = i == 0 || r[0] != prev[0];
+        if (first) {
+            if (i > 0 && r[0] < prev[0]) {
+                nch_error("%s:%zu: trajectory %g after trajectory %g", path, lines[i], r[0], prev[0]);
+                return NCH_EINVAL;
+            }
+            if (r[1] != 0) {
+                nch_error("%s:%zu: trajectory %g starts at step %g, not 0", path, lines[i], r[0], r[1]);
+                return NCH_EINVAL;
+            }
+            ds->traj_len[ds->n_traj++] = 0;
+        } else {
+            if (r[1] != prev[1] + 1) {
+                nch_error("%s:%zu: step %g does not follow step %g", path, lines[i], r[1], prev[1]);
+                return NCH_EINVAL;
+            }
+            double step = r[2] - prev[2];
+            if (isnan(ds->dt)) ds->dt = step;
+            if (!(step > 0) || fabs(step - ds->dt) > 1e-9 * ds->dt) {
+                nch_error("%s:%zu: time step %.17g differs from %.17g", path, lines[i], step, ds->dt);
+                return NCH_EINVAL;
+            }
+        }
+        for (size_t c = 0; c < dim; c++) {
+            if (!isfinite(r[3 + c])) {
+                nch_error("%s:%zu: value not finite (%g)", path, lines[i], r[3 + c]);
+                return NCH_EINVAL;
+            }
+            ds->states[i * dim + c] = r[3 + c];
+        }
+        ds->traj_len[ds->n_traj - 1]++;
+    }
+    ds->n_states = n;
+    if (isnan(ds->dt)) {
+        nch_error("%s: no trajectory with two states", path);
+        return NCH_EINVAL;
+    }
+    return NCH_OK;
+}
+
+int nch_dataset_read_traj(const char *path, int d, nch_dataset *ds)
+{
+    memset(ds, 0, sizeof *ds);
+    double *rows;
+    size_t n, *lines;
+    int rc = nch_tsv_read(path, 3 + 2 * d, &rows, &n, &lines);
+    if (rc) return rc;
+    ds->d = d;
+    rc = n ? split_trajectories(path, d, rows, lines, n, ds) : NCH_EINVAL;
+    if (!n) nch_error("%s: no data rows", path);
+    free(rows);
+    free(lines);
+    if (rc) {
+        nch_dataset_free(ds);
+        return rc;
+    }
+    size_t dim = 2 * (size_t)d, triplets = 0;
+    for (size_t t = 0; t < ds->n_traj; t++) triplets += ds->traj_len[t] > 2 ? ds->traj_len[t] - 2 : 0;
+    ds->width = 3 * dim;
+    ds->n = triplets;
+    ds->samples = malloc((triplets ? triplets : 1) * ds->width * sizeof *ds->samples);
+    if (!ds->samples) {
+        nch_dataset_free(ds);
+        return NCH_ENOMEM;
+    }
+    size_t k = 0, first = 0;
+    for (size_t t = 0; t < ds->n_traj; t++) {
+        for (size_t j = 0; j + 2 < ds->traj_len[t]; j++, k++)
+            memcpy(ds->samples + k * ds->width, ds->states + (first + j) * dim, ds->width * sizeof *ds->samples);
+        first += ds->traj_len[t];
+    }
+    return NCH_OK;
+}
+
+void nch_dataset_bounds(const nch_dataset *ds, double *lo, double *hi)
+{
+    size_t dim = 2 * (size_t)ds->d;
+    const double *z = ds->states ? ds->states : ds->samples;
+    size_t n = ds->states ? ds->n_states : ds->n, stride = ds->states ? dim : ds->width;
+    for (size_t c = 0; c < dim; c++) {
+        lo[c] = INFINITY;
+        hi[c] = -INFINITY;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t c = 0; c < dim; c++) {
+            lo[c] = fmin(lo[c], z[i * stride + c]);
+            hi[c] = fmax(hi[c], z[i * stride + c]);
+        }
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double quantile(const double *sorted, size_t n, double p)
+{
+    double pos = p * (double)(n - 1);
+    size_t i = (size_t)floor(pos);
+    if (i + 1 >= n) return sorted[n - 1];
+    return sorted[i] + (pos - (double)i) * (sorted[i + 1] - sorted[i]);
+}
+
+int nch_dataset_step_ratio(const nch_dataset *ds, double p_lo, double p_hi, double *ratio)
+{
+    if (!ds->states || !(p_lo >= 0 && p_lo < p_hi && p_hi <= 1)) return NCH_EINVAL;
+    size_t dim = 2 * (size_t)ds->d, m = 0, first = 0;
+    double *q = malloc(ds->n_states * sizeof *q);
+    if (!q) return NCH_ENOMEM;
+    for (size_t t = 0; t < ds->n_traj; t++) {
+        for (size_t j = 0; j + 1 < ds->traj_len[t]; j++) {
+            const double *a = ds->states + (first + j) * dim, *b = a + dim;
+            double s = 0;
+            for (size_t c = 0; c < dim; c++) s += (b[c] - a[c]) * (b[c] - a[c]);
+            q[m++] = s / (double)dim;
+        }
+        first += ds->traj_len[t];
+    }
+    qsort(q, m, sizeof *q, cmp_double);
+    int rc = m ? NCH_OK : NCH_EINVAL;
+    if (!rc) *ratio = quantile(q, m, p_lo) / quantile(q, m, p_hi);
+    free(q);
+    return rc;
+}

@@ -1,0 +1,43 @@
+/* nch_dataset — reading the dataset files of CONVENTIONS.md into training
+ * samples.  Any file in the format is accepted, not only the pipeline's; a
+ * malformed one is rejected with "path:line: what (value)".
+ *
+ * Vector-field file: "# t x y dxdt dydt" (d > 1: t, x1..xd, y1..yd, then the
+ * 2d derivatives) → samples (z, ż), 4d values each.
+ * Trajectory file: "# traj step t x y" (d > 1: x1..xd y1..yd), trajectories
+ * in order, steps 0..n consecutive, a uniform time step → snapshot triplets
+ * (z_j, z_{j+1}, z_{j+2}) of each trajectory, 6d values each, plus the
+ * states themselves (for normaliser bounds and the DVI loss weights). */
+#ifndef NCH_DATASET_H
+#define NCH_DATASET_H
+
+#include <stddef.h>
+
+typedef struct {
+    int d;
+    size_t n;         /* samples */
+    size_t width;     /* doubles per sample: 4d (VF) or 6d (triplets) */
+    double *samples;  /* n × width, owned */
+    /* trajectory files only: */
+    size_t n_states;  /* all rows */
+    double *states;   /* n_states × 2d, owned */
+    size_t *traj_len; /* states per trajectory, owned */
+    size_t n_traj;
+    double dt;        /* the uniform time step */
+} nch_dataset;
+
+int nch_dataset_read_vf(const char *path, int d, nch_dataset *ds);
+int nch_dataset_read_traj(const char *path, int d, nch_dataset *ds);
+void nch_dataset_free(nch_dataset *ds);
+
+/* Component-wise min and max of the states z: for a VF set the points, for a
+ * trajectory set all states (= all members of all triplets). */
+void nch_dataset_bounds(const nch_dataset *ds, double *lo, double *hi);
+
+/* The DVI loss's ratio r = quantile(q, p_lo) / quantile(q, p_hi) of the
+ * per-step mean squared increments q = mean_c (z_{j+1,c} − z_{j,c})² over
+ * every step of every trajectory (linear interpolation between order
+ * statistics, as numpy's default).  Trajectory sets only. */
+int nch_dataset_step_ratio(const nch_dataset *ds, double p_lo, double p_hi, double *ratio);
+
+#endif

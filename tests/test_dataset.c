@@ -1,0 +1,116 @@
+/* Dataset files (nch_dataset): samples, triplets, bounds, the DVI-loss
+ * quantile ratio, and rejection of malformed files with file:line. */
+#include "nch_test.h"
+
+#include "nch_dataset.h"
+#include "nch_err.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char path[] = "/tmp/nch_test_dataset_XXXXXX";
+
+static void write_file(const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    int fd = mkstemp(path);
+    if (fd < 0) return -1;
+    close(fd);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return unlink(path);
+}
+
+static const char traj[] = "# traj step t x y\n"
+                           "0\t0\t0\t1\t2\n0\t1\t0.1\t1.5\t2.5\n0\t2\t0.2\t2\t2\n0\t3\t0.3\t1\t3\n"
+                           "1\t0\t0\t4\t1\n1\t1\t0.1\t4\t1.25\n1\t2\t0.2\t3.5\t0.5\n";
+
+static void triplets_from_trajectories(void **state)
+{
+    (void)state;
+    write_file(traj);
+    nch_dataset ds;
+    assert_int_equal(nch_dataset_read_traj(path, 1, &ds), NCH_OK);
+    assert_int_equal(ds.n_traj, 2);
+    assert_int_equal(ds.n_states, 7);
+    assert_int_equal(ds.n, 2 + 1); /* 4 states → 2 triplets, 3 → 1 */
+    assert_int_equal(ds.width, 6);
+    const double first[6] = {1, 2, 1.5, 2.5, 2, 2}, last[6] = {4, 1, 4, 1.25, 3.5, 0.5};
+    assert_memory_equal(ds.samples, first, sizeof first);
+    assert_memory_equal(ds.samples + 12, last, sizeof last);
+    assert_close(ds.dt, 0.1, 1e-15, 0);
+    double lo[2], hi[2];
+    nch_dataset_bounds(&ds, lo, hi);
+    assert_true(lo[0] == 1 && lo[1] == 0.5 && hi[0] == 4 && hi[1] == 3);
+    /* increments' mean squares: traj 0: 0.25, 0.25, 1; traj 1: 0.03125, 0.25.
+     * Sorted 0.03125 0.25 0.25 0.25 1: q(0.25) = 0.25 (position 1),
+     * q(0.125) at position 0.5 = 0.140625, q(1) = 1. */
+    double r;
+    assert_int_equal(nch_dataset_step_ratio(&ds, 0.125, 1, &r), NCH_OK);
+    assert_close(r, 0.140625, 1e-15, 0);
+    nch_dataset_free(&ds);
+}
+
+static void vector_field_samples(void **state)
+{
+    (void)state;
+    write_file("# t x y dxdt dydt\n0\t1\t2\t3\t4\n0.1\t5\t6\t7\t8\n");
+    nch_dataset ds;
+    assert_int_equal(nch_dataset_read_vf(path, 1, &ds), NCH_OK);
+    assert_int_equal(ds.n, 2);
+    assert_int_equal(ds.width, 4);
+    const double want[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    assert_memory_equal(ds.samples, want, sizeof want);
+    double lo[2], hi[2];
+    nch_dataset_bounds(&ds, lo, hi);
+    assert_true(lo[0] == 1 && lo[1] == 2 && hi[0] == 5 && hi[1] == 6);
+    double r;
+    assert_int_equal(nch_dataset_step_ratio(&ds, 0.01, 0.99, &r), NCH_EINVAL);
+    nch_dataset_free(&ds);
+}
+
+static void malformed_files_are_rejected(void **state)
+{
+    (void)state;
+    static const char *const bad_traj[] = {
+        "0\t0\t0\t1\t2\n0\t2\t0.2\t1\t2\n",                  /* skipped step */
+        "0\t0\t0\t1\t2\n0\t1\t0.1\t1\t2\n0\t2\t0.3\t1\t2\n", /* non-uniform step */
+        "0\t1\t0\t1\t2\n0\t2\t0.1\t1\t2\n",                  /* starts at step 1 */
+        "1\t0\t0\t1\t2\n1\t1\t0.1\t1\t2\n0\t0\t0\t1\t2\n",   /* trajectories out of order */
+        "0\t0\t0\t1\tnan\n0\t1\t0.1\t1\t2\n",                /* non-finite */
+        "0\t0\t0\t1\t2\t3\n",                                /* extra column */
+        "# only a header\n",                                 /* no rows */
+    };
+    nch_dataset ds;
+    for (size_t i = 0; i < sizeof bad_traj / sizeof *bad_traj; i++) {
+        write_file(bad_traj[i]);
+        assert_int_equal(nch_dataset_read_traj(path, 1, &ds), NCH_EINVAL);
+    }
+    write_file("0\t1\t2\t3\n");
+    assert_int_equal(nch_dataset_read_vf(path, 1, &ds), NCH_EINVAL);
+    write_file("0\t1\t2\t3\tinf\n");
+    assert_int_equal(nch_dataset_read_vf(path, 1, &ds), NCH_EINVAL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(triplets_from_trajectories),
+        cmocka_unit_test(vector_field_samples),
+        cmocka_unit_test(malformed_files_are_rejected),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
