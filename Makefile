@@ -17,7 +17,7 @@ MAKEFLAGS += --no-builtin-rules --no-builtin-variables
 .DEFAULT_GOAL := all
 
 PROFILE ?= paper
-V ?= 0
+V ?=
 VERIFY ?= yes
 ifeq ($(filter $(PROFILE),paper quick),)
   $(error PROFILE must be paper or quick (got '$(PROFILE)'))
@@ -115,6 +115,34 @@ $(LV_DATA) &: bin/lv_data src/config/lv_data.conf $(PROFILE_STAMP)
 lv-data: $(LV_DATA)
 .PHONY: lv-data
 
+# --- Trained models (spec lotka-volterra.md §4-§6) -------------------------
+# data/models/NAME.model (+ .trace.tsv per epoch, .summary.tsv best values).
+# $(call train_rule,NAME,DATA,ARGS): DATA is vf or traj (files of data/lv).
+define train_rule
+MODEL_FILES += data/models/$(1).model
+data/models/$(1).model data/models/$(1).trace.tsv data/models/$(1).summary.tsv &: bin/train \
+    src/config/models.conf $(LV)/$(2)-train.tsv $(LV)/$(2)-test.tsv $(PROFILE_STAMP)
+	$$(call say,TRAIN,$(1))
+	$$(Q)mkdir -p data/models
+	$$(Q)bin/train --name $(1) --d 1 $(3) --batch $$(call param,train_batch) --seed $$(call param,train_seed) \
+	   --train $(LV)/$(2)-train.tsv --test $(LV)/$(2)-test.tsv -o data/models/$(1).model \
+	   --trace data/models/$(1).trace.tsv --summary data/models/$(1).summary.tsv
+endef
+small_args = --kind $$(call param,$(1)_kind) --widths $$(call param,$(1)_widths) --normaliser none \
+   --loss vf --gram-weights $$(call param,small_gram_weights) --schedule $$(call param,schedule_small)
+main_vf_args = --kind noncanonical --widths $$(call param,main_widths) --normaliser train --loss vf_reg \
+   --gram-ratio $$(call param,main_vf_gram_ratio) --reg-weight $$(call param,$(1)_reg_weight) \
+   --schedule $$(call param,schedule_main)
+$(foreach m,small_mlp small_canonical small_noncanonical,$(eval $(call train_rule,$(m),vf,$(call small_args,$(m)))))
+$(eval $(call train_rule,baseline,vf,--kind $$(call param,baseline_kind) --widths $$(call param,baseline_widths) \
+   --normaliser train --loss vf --gram-ratio $$(call param,main_vf_gram_ratio) --schedule $$(call param,schedule_main)))
+$(foreach m,vf_no_reg vf_reg,$(eval $(call train_rule,$(m),vf,$(call main_vf_args,$(m)))))
+$(eval $(call train_rule,scheme,traj,--kind noncanonical --widths $$(call param,main_widths) --normaliser train \
+   --loss dvi --h $$(call param,scheme_h) --gram-ratio-quantiles $$(call param,scheme_gram_quantiles) \
+   --reg-weight $$(call param,scheme_cond_weight) --schedule $$(call param,schedule_main)))
+models: $(MODEL_FILES)
+.PHONY: models
+
 # --- Linear backward error analysis (spec: linear-bea.md) -----------------
 EC := data/error_convergence
 $(EC)/errors.tsv $(EC)/numbers.tsv &: bin/fig_error_convergence src/config/error_convergence.conf $(PROFILE_STAMP)
@@ -143,6 +171,7 @@ figures/scheme_comparison.pdf: GP_VARS = inset_t=$(call param,sc_inset_t)
 include src/mk/figures.mk
 include src/mk/paper.mk
 include src/mk/tests.mk
+include src/mk/dist.mk
 
 # ---------------------------------------------------------------- housekeeping
 DIRS := bin build/fig build/obj build/san/obj build/dep build/stamps build/tests build/san/tests build/bench build/tex build/paper
@@ -154,7 +183,7 @@ help:
 	@sed -n '/^## help/,/^## end/p' src/help.txt | sed '1d;$$d'
 
 clean:
-	rm -rf bin build paper/paper.pdf figures/*.pdf
+	rm -rf bin build paper/paper.pdf figures/*.pdf ncham-*.tar.gz
 distclean: clean
 	rm -rf $(filter-out data/README.md,$(wildcard data/*))
 

@@ -4,16 +4,12 @@
 # touching a figure's program rebuilds that chain and the paper only; the
 # rebuilt data and PDF are byte-identical to the first ones.
 set -eu -o pipefail
-src=$(pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "pipeline: $*"; exit 1; }
-if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
-  git -C "$src" ls-files -z -co --exclude-standard | (cd "$src" && tar --null -T - -cf -) | tar -xf - -C "$tmp"
-else
-  (cd "$src" && tar --exclude=./build --exclude=./bin --exclude='./data/*' -cf - .) | tar -xf - -C "$tmp"
-fi
-cd "$tmp"
+. tests/scratch.sh.inc
+scratch_copy "$tmp/tree"
+cd "$tmp/tree"
 export SOURCE_DATE_EPOCH=1700000000
 mk() { make --no-print-directory PROFILE=quick "$@"; }
 mk >/dev/null || fail "first make failed"

@@ -30,12 +30,12 @@ verify:
 	$(Q)rm -f build/stamps/verified
 	$(Q)$(MAKE) --no-print-directory build/stamps/verified V=1
 
-PAPER_TEX := $(wildcard paper/*.tex) paper/refs.bib
+PAPER_TEX := $(wildcard paper/*.tex) paper/refs.bib CITATION.cff
 GENERATED_TEX := build/tex/params.tex build/tex/numbers.tex build/tex/versions.tex
 paper/paper.pdf: $(PAPER_TEX) $(GENERATED_TEX) $(FIGURES) $(if $(filter yes,$(VERIFY)),build/stamps/verified) | build/paper $(ENV_STAMP)
 	$(call say,LATEX,$@)
-	$(Q)printf '\\newcommand{\\nchcommit}{%s}\n\\newcommand{\\nchprofile}{%s}\n' \
-	  '$(NCH_GIT_COMMIT)' '$(PROFILE)' > build/tex/build.tex
+	$(Q)printf '\\newcommand{\\nchcommit}{%s}\n\\newcommand{\\nchprofile}{%s}\n\\newcommand{\\nchversion}{%s}\n' \
+	  '$(NCH_GIT_COMMIT)' '$(PROFILE)' '$(NCH_VERSION)' > build/tex/build.tex
 	$(Q)cd paper && TEXINPUTS=../build/tex:../figures: BIBINPUTS=.: \
 	  latexmk -pdf -interaction=nonstopmode -halt-on-error -outdir=../build/paper paper.tex \
 	  $(if $(filter 1,$(V)),,>../build/paper/latexmk.log 2>&1) \
