@@ -117,31 +117,101 @@ lv-data: $(LV_DATA)
 
 # --- Trained models (spec lotka-volterra.md §4-§6) -------------------------
 # data/models/NAME.model (+ .trace.tsv per epoch, .summary.tsv best values).
-# $(call train_rule,NAME,DATA,ARGS): DATA is vf or traj (files of data/lv).
+# $(call train_rule,NAME,DATA,ARGS,SEED): DATA is vf or traj (files of data/lv).
 define train_rule
 MODEL_FILES += data/models/$(1).model
 data/models/$(1).model data/models/$(1).trace.tsv data/models/$(1).summary.tsv &: bin/train \
     src/config/models.conf $(LV)/$(2)-train.tsv $(LV)/$(2)-test.tsv $(PROFILE_STAMP)
 	$$(call say,TRAIN,$(1))
 	$$(Q)mkdir -p data/models
-	$$(Q)bin/train --name $(1) --d 1 $(3) --batch $$(call param,train_batch) --seed $$(call param,train_seed) \
+	$$(Q)bin/train --name $(1) --d 1 $(3) --batch $$(call param,train_batch) --seed $(4) \
 	   --train $(LV)/$(2)-train.tsv --test $(LV)/$(2)-test.tsv -o data/models/$(1).model \
 	   --trace data/models/$(1).trace.tsv --summary data/models/$(1).summary.tsv
 endef
+SEED := $(call param,train_seed)
 small_args = --kind $$(call param,$(1)_kind) --widths $$(call param,$(1)_widths) --normaliser none \
    --loss vf --gram-weights $$(call param,small_gram_weights) --schedule $$(call param,schedule_small)
 main_vf_args = --kind noncanonical --widths $$(call param,main_widths) --normaliser train --loss vf_reg \
    --gram-ratio $$(call param,main_vf_gram_ratio) --reg-weight $$(call param,$(1)_reg_weight) \
    --schedule $$(call param,schedule_main)
-$(foreach m,small_mlp small_canonical small_noncanonical,$(eval $(call train_rule,$(m),vf,$(call small_args,$(m)))))
+$(foreach m,small_mlp small_canonical small_noncanonical,$(eval $(call train_rule,$(m),vf,$(call small_args,$(m)),$(SEED))))
 $(eval $(call train_rule,baseline,vf,--kind $$(call param,baseline_kind) --widths $$(call param,baseline_widths) \
-   --normaliser train --loss vf --gram-ratio $$(call param,main_vf_gram_ratio) --schedule $$(call param,schedule_main)))
-$(foreach m,vf_no_reg vf_reg,$(eval $(call train_rule,$(m),vf,$(call main_vf_args,$(m)))))
+   --normaliser train --loss vf --gram-ratio $$(call param,main_vf_gram_ratio) --schedule $$(call param,schedule_main),$(SEED)))
+$(foreach m,vf_no_reg vf_reg,$(eval $(call train_rule,$(m),vf,$(call main_vf_args,$(m)),$(SEED))))
 $(eval $(call train_rule,scheme,traj,--kind noncanonical --widths $$(call param,main_widths) --normaliser train \
    --loss dvi --h $$(call param,scheme_h) --gram-ratio-quantiles $$(call param,scheme_gram_quantiles) \
-   --reg-weight $$(call param,scheme_cond_weight) --schedule $$(call param,schedule_main)))
+   --reg-weight $$(call param,scheme_cond_weight) --schedule $$(call param,schedule_main),$(SEED)))
+# The seed study: the main seed's models are the main models.
+seed_model = data/models/$(if $(filter $(SEED),$(2)),$(1),$(1)_seed$(2)).model
+$(foreach m,vf_no_reg vf_reg,$(foreach s,$(filter-out $(SEED),$(call param,seed_study_seeds)),\
+   $(eval $(call train_rule,$(m)_seed$(s),vf,$(call main_vf_args,$(m)),$(s)))))
 models: $(MODEL_FILES)
 .PHONY: models
+
+# --- Architectures: plain MLP vs canonical vs non-canonical (spec §7.1, §9a)
+AR := data/architectures
+AR_DATA := $(AR)/numbers.tsv $(foreach m,reference mlp canonical noncanonical,$(AR)/$(m).tsv $(AR)/$(m)_period.tsv)
+$(AR_DATA) &: bin/fig_architectures data/models/small_mlp.model data/models/small_canonical.model \
+    data/models/small_noncanonical.model src/config/architectures.conf $(PROFILE_STAMP)
+	$(call say,RUN,$<)
+	$(Q)mkdir -p $(AR)
+	$(Q)$< --mlp data/models/small_mlp.model --canonical data/models/small_canonical.model \
+	   --noncanonical data/models/small_noncanonical.model --z0 $(call param,arch_z0) --h $(call param,arch_h) \
+	   --T $(call param,arch_T) --every $(call param,arch_every) --outdir $(AR)
+figures/architectures.pdf: $(AR_DATA)
+
+# --- DVI failure of the unregularised model; the gauge (spec §7.2, §7.3) ---
+DF := data/dvi_failure
+DF_DATA := $(addprefix $(DF)/,numbers.tsv ref_dvi.tsv ref_exact.tsv nn_dvi.tsv nn_fail.tsv gauge.tsv gauge_exact.tsv)
+long_ic_args = $(foreach ic,$(call param,long_ics),--ic $(ic))
+$(DF_DATA) &: bin/fig_dvi_failure data/models/vf_no_reg.model $(LV)/vf-val.tsv src/config/dvi_failure.conf \
+    src/config/orbits.conf $(PROFILE_STAMP)
+	$(call say,RUN,$<)
+	$(Q)mkdir -p $(DF)
+	$(Q)$< --model data/models/vf_no_reg.model --val $(LV)/vf-val.tsv $(long_ic_args) --h $(call param,long_h) \
+	   --steps $(call param,long_dvi_steps) --every $(call param,long_every) \
+	   --show-steps $(call param,dvi_failure_show_steps) --gauge-z0 $(call param,gauge_z0) \
+	   --gauge-T $(call param,gauge_T) --gauge-h-ref $(call csv,$(call param,gauge_h_ref)) \
+	   --gauge-h-pert $(call csv,$(call param,gauge_h_pert)) --exact-h $(call param,exact_h) \
+	   --period-max $(call param,period_max) --outdir $(DF)
+figures/dvi_failure.pdf: $(DF_DATA) src/config/dvi_failure.conf
+figures/dvi_failure.pdf: GP_VARS = h=$(call param,long_h); n_ref=$(words $(call param,gauge_h_ref)); \
+   h_ref='$(call param,gauge_h_ref)'; h_pert='$(call param,gauge_h_pert)'; T=$(call param,gauge_T); \
+   show=$(call param,dvi_failure_show_steps)
+
+# --- Regularisation: vf_reg vs vf_no_reg, long time, seeds (spec §7.3, §7.5)
+RG := data/regularization
+RG_DATA := $(RG)/numbers.tsv $(RG)/seeds.tsv $(foreach m,reg noreg,$(foreach s,dvi rk4,$(RG)/$(m)_$(s).tsv $(RG)/$(m)_$(s)_stop.tsv))
+RG_SEED_MODELS := $(foreach m,vf_no_reg vf_reg,$(foreach s,$(call param,seed_study_seeds),$(call seed_model,$(m),$(s))))
+$(RG_DATA) &: bin/fig_regularization data/models/vf_reg.model data/models/vf_no_reg.model \
+    data/models/vf_reg.summary.tsv data/models/vf_no_reg.summary.tsv $(RG_SEED_MODELS) \
+    src/config/dvi_failure.conf src/config/models.conf $(PROFILE_STAMP)
+	$(call say,RUN,$<)
+	$(Q)mkdir -p $(RG)
+	$(Q)$< --reg data/models/vf_reg.model --noreg data/models/vf_no_reg.model \
+	   --reg-summary data/models/vf_reg.summary.tsv --noreg-summary data/models/vf_no_reg.summary.tsv \
+	   $(foreach s,$(call param,seed_study_seeds),--seed-noreg $(call seed_model,vf_no_reg,$(s)) \
+	     --seed-reg $(call seed_model,vf_reg,$(s))) \
+	   $(long_ic_args) --h $(call param,long_h) --dvi-steps $(call param,long_dvi_steps) \
+	   --rk4-steps $(call param,long_rk4_steps) --every $(call param,long_every) --outdir $(RG)
+figures/regularization.pdf: $(RG_DATA) data/models/vf_reg.trace.tsv data/models/vf_no_reg.trace.tsv
+figures/regularization.pdf: GP_VARS = h=$(call param,long_h); N=$(call param,long_dvi_steps); modelsdir='data/models'
+
+# --- Scheme learning (spec §7.3, §7.4, §9e) --------------------------------
+SL := data/scheme_learning
+SL_DATA := $(addprefix $(SL)/,numbers.tsv short.tsv long_dvi.tsv long_stop.tsv model_exact.tsv ref_exact.tsv)
+$(SL_DATA) &: bin/fig_scheme_learning data/models/scheme.model data/models/vf_reg.model data/models/vf_no_reg.model \
+    $(LV)/vf-val.tsv src/config/scheme_learning.conf src/config/dvi_failure.conf src/config/orbits.conf $(PROFILE_STAMP)
+	$(call say,RUN,$<)
+	$(Q)mkdir -p $(SL)
+	$(Q)$< --scheme data/models/scheme.model --reg data/models/vf_reg.model --noreg data/models/vf_no_reg.model \
+	   --val $(LV)/vf-val.tsv --n-ic $(call param,sl_n_ic) --tf $(call param,sl_tf) --rate $(call param,sl_rate) \
+	   --n-h $(call param,sl_n_h) --dvi-offset $(call param,sl_dvi_offset) --rk4-offset $(call param,sl_rk4_offset) \
+	   --quantiles $(call param,sl_quantiles) $(long_ic_args) --h $(call param,long_h) \
+	   --dvi-steps $(call param,long_dvi_steps) --every $(call param,sl_every) --exact-h $(call param,sl_exact_h) \
+	   --period-max $(call param,period_max) --outdir $(SL)
+figures/scheme_learning.pdf: $(SL_DATA)
+figures/scheme_learning.pdf: GP_VARS = h=$(call param,long_h)
 
 # --- Linear backward error analysis (spec: linear-bea.md) -----------------
 EC := data/error_convergence
@@ -157,12 +227,12 @@ figures/error_convergence.pdf: GP_VARS = T=$(ec_T); plot_n='$(ec_plot_n)'
 # --- Reference LV: RK4 vs Euler DVI over a long time (spec §7.1) ----------
 SC := data/scheme_comparison
 SC_DATA := $(addprefix $(SC)/,exact.tsv dvi_period.tsv rk4.tsv dvi.tsv numbers.tsv)
-$(SC_DATA) &: bin/fig_scheme_comparison src/config/scheme_comparison.conf $(PROFILE_STAMP)
+$(SC_DATA) &: bin/fig_scheme_comparison src/config/scheme_comparison.conf src/config/orbits.conf $(PROFILE_STAMP)
 	$(call say,RUN,$<)
 	$(Q)mkdir -p $(SC)
 	$(Q)$< --z0 $(call param,sc_z0) --h $(call param,sc_h) --steps $(call param,sc_steps) \
-	   --every $(call param,sc_every) --exact-h $(call param,sc_exact_h) \
-	   --period-max $(call param,sc_period_max) --report-t $(call csv,$(call param,sc_report_t)) \
+	   --every $(call param,sc_every) --exact-h $(call param,exact_h) \
+	   --period-max $(call param,period_max) --report-t $(call csv,$(call param,sc_report_t)) \
 	   --outdir $(SC)
 figures/scheme_comparison.pdf: $(SC_DATA) src/config/scheme_comparison.conf
 figures/scheme_comparison.pdf: GP_VARS = inset_t=$(call param,sc_inset_t)

@@ -19,7 +19,7 @@ set cbrange [0:tmax]
 set palette defined (0 '#0d0887', 0.5 '#cc4778', 1 '#f0f921')
 set colorbox user origin screen 0.415,0.14 size screen 0.012,0.78
 set cbtics format '%.0f' scale 0.5
-set cblabel '$t$ (RK4)' offset -1.2,0
+set cblabel '$t$ (RK4)' offset 0.8,0
 set key at graph 0.62, graph 0.55 center center reverse Left samplen 1.5
 set yrange [*:*] writeback
 plot datadir.'/rk4.tsv' u 2:3:1 w p pt 7 ps 0.12 lc palette t 'RK4', \

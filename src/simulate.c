@@ -1,16 +1,18 @@
 /* simulate — one trajectory of any model with any scheme.
  *
- *   simulate --model lv|lv-perturbed --scheme euler|rk4|midpoint|dvi|exact
+ *   simulate --model lv|lv-perturbed|FILE --scheme euler|rk4|midpoint|dvi|exact
  *            --h H --steps N --z0 X,Y [--every K] [-o FILE]
  *
  * Writes TSV "# t x y H rel_err_H" (d > 1: x1 … xd y1 … yd), one row per
- * kept step (0, K, 2K, …), H the reference Lotka–Volterra Hamiltonian and
+ * kept step (0, K, 2K, …), FILE a learnt model (nch_learnt.h), H the
+ * reference Lotka–Volterra Hamiltonian and
  * rel_err_H = (H − H₀)/H (spec §7).  Exit status 0 on success, 1 for bad
  * input (z0 outside the model's domain), 2 for usage errors, 3 when the run
  * fails (DVI Newton failure, non-finite state): the failure is reported on
  * stderr with its step, and the rows before it are written. */
 #include "nch_cli.h"
 #include "nch_err.h"
+#include "nch_learnt.h"
 #include "nch_lv.h"
 #include "nch_run.h"
 #include "nch_tsv.h"
@@ -24,16 +26,19 @@
 static void usage(const char *bad)
 {
     nch_die(NCH_EXIT_USAGE,
-            "%s%s%susage: %s --model lv|lv-perturbed --scheme euler|rk4|midpoint|dvi|exact "
+            "%s%s%susage: %s --model lv|lv-perturbed|FILE --scheme euler|rk4|midpoint|dvi|exact "
             "--h H --steps N --z0 X,Y [--every K] [-o FILE]",
             bad ? "bad argument (" : "", bad ? bad : "", bad ? "); " : "", nch_program());
 }
 
-static void load_model(const char *name, nch_model *m)
+/* The analytic models by name, anything else a learnt model's file. */
+static const nch_model *load_model(const char *name, nch_model *analytic, nch_learnt *learnt)
 {
-    if (strcmp(name, "lv") == 0) nch_lv_model(m);
-    else if (strcmp(name, "lv-perturbed") == 0) nch_lv_perturbed_model(m);
-    else nch_die(NCH_EXIT_USAGE, "--model: unknown model (%s): expected lv or lv-perturbed", name);
+    if (strcmp(name, "lv") == 0) nch_lv_model(analytic);
+    else if (strcmp(name, "lv-perturbed") == 0) nch_lv_perturbed_model(analytic);
+    else if (nch_learnt_load(learnt, name)) nch_exit(NCH_EXIT_INPUT);
+    else return &learnt->model;
+    return analytic;
 }
 
 static void write_rows(FILE *fp, const nch_model *m, double h, long every, const double *z, size_t rows)
@@ -79,20 +84,23 @@ int main(int argc, char **argv)
     if (optind != argc) usage(argv[optind]);
     if (!model_name || !scheme_name || !(h > 0) || steps < 1 || !nz) usage(NULL);
 
-    nch_model model;
+    nch_model analytic;
+    nch_learnt learnt = {0};
     nch_scheme_kind kind;
-    load_model(model_name, &model);
+    const nch_model *mp = load_model(model_name, &analytic, &learnt);
     if (nch_scheme_parse(scheme_name, &kind))
         nch_die(NCH_EXIT_USAGE, "--scheme: unknown scheme (%s)", scheme_name);
-    if (nz != (size_t)(2 * model.d))
-        nch_die(NCH_EXIT_USAGE, "--z0: model %s needs %d coordinates (%zu given)", model_name, 2 * model.d, nz);
-    if (nch_model_check_domain(&model, z0))
+    if (nz != (size_t)(2 * mp->d))
+        nch_die(NCH_EXIT_USAGE, "--z0: model %s needs %d coordinates (%zu given)", model_name, 2 * mp->d, nz);
+    if (nch_model_check_domain(mp, z0))
         nch_die(NCH_EXIT_INPUT, "--z0: outside the domain of model %s (%s)", model_name, argv[optind - 1]);
 
     size_t cap = (size_t)(steps / every) + 1;
-    double *z = nch_xcalloc(cap * (size_t)(2 * model.d), sizeof *z, "the trajectory");
+    double *z = nch_xcalloc(cap * (size_t)(2 * mp->d), sizeof *z, "the trajectory");
     nch_run_report rep;
-    int rc = nch_run(&model, kind, h, steps, z0, every, z, &rep);
+    int rc = nch_run(mp, kind, h, steps, z0, every, z, &rep);
+    if (rc == NCH_EINVAL && kind == NCH_SCHEME_DVI && !mp->jets)
+        nch_die(NCH_EXIT_USAGE, "--scheme dvi: model %s is a bare vector field (no θ, H)", model_name);
 
     nch_ofile out = {stdout, NULL, NULL};
     if (output) nch_ofile_xopen(&out, output);
@@ -103,15 +111,16 @@ int main(int argc, char **argv)
     nch_tsv_param(out.fp, "steps", "%ld", steps);
     nch_tsv_param(out.fp, "every", "%ld", every);
     if (rc) nch_tsv_param(out.fp, "failed", "step %ld (%s)", rep.fail_step, nch_strerror(rc));
-    fputs(model.d == 1 ? "# t x y H rel_err_H\n" : "# t", out.fp);
-    if (model.d > 1) {
-        for (int c = 0; c < 2 * model.d; c++) fprintf(out.fp, " %c%d", c < model.d ? 'x' : 'y', c % model.d + 1);
+    fputs(mp->d == 1 ? "# t x y H rel_err_H\n" : "# t", out.fp);
+    if (mp->d > 1) {
+        for (int c = 0; c < 2 * mp->d; c++) fprintf(out.fp, " %c%d", c < mp->d ? 'x' : 'y', c % mp->d + 1);
         fputs(" H rel_err_H\n", out.fp);
     }
-    write_rows(out.fp, &model, h, every, z, rep.rows);
+    write_rows(out.fp, mp, h, every, z, rep.rows);
     if (output) nch_ofile_xcommit(&out);
     else if (fflush(stdout) != 0) nch_die(NCH_EXIT_INPUT, "cannot write to standard output");
     free(z);
+    nch_learnt_free(&learnt);
     if (rc) {
         if (kind == NCH_SCHEME_DVI)
             nch_error("%s failed at step %ld (t = %.17g): %s after %d Newton updates, |delta| %.3g, |R| %.3g",

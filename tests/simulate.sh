@@ -41,7 +41,7 @@ expect 2 --model lv --scheme dvi --h -0.1 --steps 10 --z0 1,1
 expect 2 --model lv --scheme dvi --h 0.1 --steps 0 --z0 1,1
 expect 2 --model lv --scheme dvi --h 0.1 --steps 10 --z0 1
 expect 2 --model lv --scheme leapfrog --h 0.1 --steps 10 --z0 1,1
-expect 2 --model nope --scheme dvi --h 0.1 --steps 10 --z0 1,1
+expect 1 --model "$tmp/no-such.model" --scheme dvi --h 0.1 --steps 10 --z0 1,1
 expect 2 --model lv --scheme dvi --h 0.1 --steps 10 --z0 1,1 --bogus
 expect 1 --model lv --scheme dvi --h 0.1 --steps 10 --z0 -1,1
 expect 1 --model lv --scheme rk4 --h 0.1 --steps 10 --z0 1,0

@@ -124,3 +124,30 @@ int nch_tsv_read(const char *path, int ncol, double **rows, size_t *nrow, size_t
     else free(at);
     return NCH_OK;
 }
+
+int nch_tsv_lookup(const char *path, const char *key, double *value)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        nch_error("%s: cannot read (%s)", path, strerror(errno));
+        return NCH_EIO;
+    }
+    char *line = NULL;
+    size_t cap = 0, klen = strlen(key), lineno = 0;
+    int status = NCH_EINVAL, found = 0;
+    while (!found && getline(&line, &cap, fp) != -1) {
+        lineno++;
+        if (strncmp(line, key, klen) || line[klen] != '\t') continue;
+        found = 1;
+        char *end;
+        *value = strtod(line + klen + 1, &end);
+        if (end == line + klen + 1 || line[strspn(line, " \t\r\n")] == '\0' || (*end && !strchr("\r\n", *end)))
+            nch_error("%s:%zu: %s: not a number (%s)", path, lineno, key, strtok(line + klen + 1, "\r\n"));
+        else
+            status = NCH_OK;
+    }
+    if (!found) nch_error("%s: no key %s", path, key);
+    free(line);
+    fclose(fp);
+    return status;
+}

@@ -30,6 +30,11 @@ void nch_tsv_number(FILE *fp, const char *key, double v);
  * so later checks can name it too. */
 int nch_tsv_read(const char *path, int ncol, double **rows, size_t *nrow, size_t **lines);
 
+/* The value of `key` in a key<TAB>value file (numbers.tsv, summaries):
+ * NCH_OK, NCH_EIO if unreadable, NCH_EINVAL (with a message) if the key is
+ * missing or its value is not a number. */
+int nch_tsv_lookup(const char *path, const char *key, double *value);
+
 /* Library versions as one string ("GSL 2.7.1, OpenBLAS …"). */
 const char *nch_library_versions(void);
 

@@ -1,6 +1,6 @@
 # numbers2tex.awk data/*/numbers.tsv — every published number as
 # \nchdefnum{key}{typeset value}: integers as they are, others with three
-# significant digits, in scientific notation outside [1e-3, 1e4).
+# significant digits, in scientific notation outside [1e-3, 1e4); NaN as a dash.
 function typeset(v,    e, m, s) {
     if (v == int(v) && v < 1e15 && v > -1e15) return sprintf("%d", v)
     if (v == 0) return "0"
@@ -12,5 +12,7 @@ function typeset(v,    e, m, s) {
 }
 /^#/ || NF == 0 { next }
 NF != 2 { printf "numbers2tex: %s:%d: expected key<TAB>value (%s)\n", FILENAME, FNR, $0 > "/dev/stderr"; bad = 1; exit 1 }
+# NaN marks a statistic over an empty set (e.g. no run survived): a dash.
+tolower($2) ~ /nan/ { printf "\\nchdefnum{%s}{\\text{--}}\n", $1; next }
 { printf "\\nchdefnum{%s}{%s}\n", $1, typeset($2 + 0) }
 END { if (bad) exit 1 }

@@ -1,0 +1,119 @@
+/* nch_learnt — learnt models: MLPs behind the nch_model interface, their
+ * parameters, their seeding and their files (spec lotka-volterra.md §1.1,
+ * §4; engine.md §1–2).
+ *
+ * Kinds, on a state z = (x_1..x_d, y_1..y_d) ∈ R^{2d}:
+ *   mlp           one net z → ż (2d outputs): a bare vector field, no jets;
+ *   canonical     one net z → H; θ = y (D_xθ = 0, D_yθ = I, no second
+ *                 derivatives), so ẋ = ∇_yH, ẏ = −∇_xH;
+ *   noncanonical  two nets, θ: z → R^d (θ_k = output k), then H: z → R,
+ *                 field by the two d×d solves of nch_model.h.
+ * All nets have the same hidden widths and the same input normaliser
+ * a = (z + shift) ⊙ scale (nch_mlp.h), or none.
+ *
+ * Parameters: ONE array (n_params), net 0's block (nch_mlp.h layout) at
+ * off[0], then net 1's at off[1]; gradients use the same layout.
+ *
+ * Interface view m->model (name = the kind's name, d, in_domain NULL):
+ *   mlp           jets NULL, field = the net's output (order 0);
+ *   canonical     jets (θ = y and H from the net), field ẋ = ∇_yH, ẏ = −∇_xH;
+ *   noncanonical  jets from the two nets, field NULL (nch_model_field solves).
+ * The fields return NCH_ENONFIN if a value is not finite.
+ * They evaluate m->params, any number of points, in chunks of
+ * NCH_LEARNT_CHUNK through workspaces inside the struct: one model is not to
+ * be used from two threads at once.  model.params points back to the struct,
+ * so a created nch_learnt must not be moved or copied.
+ *
+ * File format (version 1), plain text, one item per line:
+ *   ncham-model 1
+ *   kind noncanonical                 (mlp | canonical | noncanonical)
+ *   d 1
+ *   widths 35 35 35                   (hidden widths, depth = their number)
+ *   normaliser none                   or: normaliser shift s_1 .. s_2d scale c_1 .. c_2d
+ *   params 5530                       (must equal the architecture's count)
+ *   <one parameter per line, %.17g, in the layout above>
+ *   end
+ * Numbers are written with %.17g, so a save/load round trip is bit-exact.
+ * Loading rejects a wrong magic or version, an unknown kind, a bad
+ * architecture, a wrong parameter count, a non-numeric or non-finite value,
+ * a missing "end" or anything after it with NCH_EINVAL and a message
+ * "file:line: what (value)". */
+#ifndef NCH_LEARNT_H
+#define NCH_LEARNT_H
+
+#include "nch_mlp.h"
+#include "nch_model.h"
+
+#include <gsl/gsl_rng.h>
+#include <stddef.h>
+
+#define NCH_LEARNT_VERSION 1
+#define NCH_LEARNT_CHUNK 64 /* points per net call in the interface */
+
+typedef enum { NCH_LEARNT_MLP, NCH_LEARNT_CANONICAL, NCH_LEARNT_NONCANONICAL } nch_learnt_kind;
+
+/* "mlp", "canonical", "noncanonical" ("?" for anything else). */
+const char *nch_learnt_kind_name(nch_learnt_kind k);
+/* The kind named s; NCH_EINVAL (no message) for an unknown name. */
+int nch_learnt_kind_parse(const char *s, nch_learnt_kind *k);
+
+typedef struct {
+    nch_learnt_kind kind;
+    int d;                 /* state z ∈ R^{2d} */
+    size_t n_nets;         /* mlp: 1 (z → ż, 2d outputs); canonical: 1 (H);
+                              noncanonical: 2 (θ with d outputs, then H) */
+    nch_mlp net[2];
+    size_t off[2];         /* offset of each net's block in params */
+    size_t n_params;
+    double *params;        /* owned, n_params: net 0's block then net 1's */
+    int normalised;        /* 1 if the nets carry the normaliser given at creation */
+    nch_model model;       /* the interface view: model.params points back to this struct */
+    /* Private: workspaces of the interface, NCH_LEARNT_CHUNK points at order
+     * 2 (order 0 for mlp), and each net's output for them. */
+    nch_mlp_work *work[2];
+    double *out[2];
+} nch_learnt;
+
+/* Creates a model of the given kind, d ∈ 1..NCH_DMAX, depth hidden layers of
+ * widths[0..depth-1] for every net, with the normaliser (2d values each) or
+ * none (both NULL); params are zero until nch_learnt_init_params.
+ * NCH_EINVAL for a bad kind, d, depth, width, a lone shift or scale or a
+ * non-finite one; NCH_ENOMEM.  On failure nothing is left allocated. */
+int nch_learnt_create(nch_learnt *m, nch_learnt_kind kind, int d, size_t depth,
+                      const size_t *widths, const double *shift, const double *scale);
+
+/* PyTorch's default initialisation (nch_mlp_init_params) of each net in
+ * order (θ then H), drawing from one stream: the same seed gives the same
+ * parameters, and two models of one architecture start identical. */
+void nch_learnt_init_params(nch_learnt *m, gsl_rng *rng);
+
+/* Writes the model atomically (nch_ofile) in the format above.  NCH_EIO on a
+ * write failure, NCH_ENONFIN (nothing written) for a non-finite parameter;
+ * both with a message. */
+int nch_learnt_save(const nch_learnt *m, const char *path);
+
+/* Creates *m (uninitialised on entry) from a file.  NCH_EIO if it cannot be
+ * read, NCH_EINVAL for malformed content, NCH_ENOMEM, each with a message;
+ * on failure nothing is left allocated. */
+int nch_learnt_load(nch_learnt *m, const char *path);
+
+/* Frees what create/load allocated (safe on a zeroed struct). */
+void nch_learnt_free(nch_learnt *m);
+
+/* ---- the nets' jet layout ↔ nch_jet, shared with nch_loss ---------------
+ * For kinds canonical and noncanonical.  A point's block of a net's output
+ * at `order` has K = nch_mlp_ncomp(2d, order) components of n_out values
+ * (nch_mlp.h): th points at the θ net's block (K·d values; unused for
+ * canonical), H at the H net's (K values), z at the point (θ = y needs it).
+ * nch_learnt_jet_get fills the entries of order ≤ `order` of *jet; the
+ * Hessians are mirrored into full storage. */
+void nch_learnt_jet_get(const nch_learnt *m, int order, const double *z, const double *th,
+                        const double *H, nch_jet *jet);
+/* The adjoint of nch_learnt_jet_get: given bar = ∂L/∂(entries of order ≤
+ * `order` of the jet), each full-storage entry an independent variable,
+ * WRITES ∂L/∂(block entries) into th_bar (K·d, unless canonical) and H_bar
+ * (K): a Hessian entry (i, j), i < j, receives bar[i][j] + bar[j][i]. */
+void nch_learnt_jet_adjoint(const nch_learnt *m, int order, const nch_jet *bar, double *th_bar,
+                            double *H_bar);
+
+#endif

@@ -1,0 +1,93 @@
+/* nch_loss — the study's training losses and their parameter gradients
+ * (spec lotka-volterra.md §5, adjoints engine.md §4).
+ *
+ * GramMSNorm N(u; s) of errors u_i with scalers s_i, i = 1..B (one batch):
+ *   M = (1/B) Σ s_i s_iᵀ,  M = U diag(S) Vᵀ (SVD),  W = U diag(1/(√S + 1e-8)) Vᵀ,
+ *   ũ_i = u_i W, s̃_i = s_i W (row vectors),  n(v) = (1/2d) Σ_c v_c²,
+ *   abs = (1/B) Σ n(ũ_i),  rel = (1/B) Σ n(ũ_i)/(1e-8 + n(s̃_i)),
+ *   N = abs_w·abs + rel_w·rel.
+ * W depends on the data only and is a constant for the gradient.
+ *
+ * The losses, for a model (nch_learnt) with parameters p:
+ *   VF      (z, ż):        N(f(z) − ż; ż), f the model's field (any kind);
+ *   VF_REG  (z, ż):        N(ż − f(z); ż) + reg_weight·N(r; ż) with the SAME W,
+ *                          r the regulariser vector of nch_reg.h at z with the
+ *                          data ż (computed and tracked even at weight 0);
+ *   DVI     (z0, z1, z2):  N(δ; z2 − z1) + reg_weight·(1/B) Σ log10 cond₂(J),
+ *                          R, J = ∂R/∂z2 the Euler-DVI residual and Jacobian of
+ *                          nch_scheme.h at z2 with x_{k−1} = x0, z_k = z1 (data),
+ *                          δ = J⁻¹R, cond₂ from the SVD of J (LAPACKE dgesvd).
+ * VF_REG and DVI need θ and H: kinds canonical and noncanonical.
+ *
+ * Gradients: each net runs one batched forward per point set (VF: z at
+ * order 1, 0 for mlp; VF_REG: z at order 2; DVI: z1 at order 1 and z2 at
+ * order 2), the per-sample heads (field with its two solves, r, R/J/solve/
+ * cond, the norm) are differentiated by hand onto the jets, and each forward
+ * gets one nch_mlp_backward.  All scratch is in the work object; nothing is
+ * allocated per call. */
+#ifndef NCH_LOSS_H
+#define NCH_LOSS_H
+
+#include "nch_learnt.h"
+
+#include <stddef.h>
+
+typedef enum { NCH_LOSS_VF, NCH_LOSS_VF_REG, NCH_LOSS_DVI } nch_loss_kind;
+
+/* "vf", "vf_reg", "dvi" ("?" for anything else); parse: NCH_EINVAL if unknown. */
+const char *nch_loss_kind_name(nch_loss_kind k);
+int nch_loss_kind_parse(const char *s, nch_loss_kind *k);
+
+typedef struct {
+    nch_loss_kind kind;
+    double abs_w, rel_w;   /* GramMSNorm weights */
+    double reg_weight;     /* VF_REG: weight of the regulariser term (0 allowed);
+                              DVI: weight of mean log10 cond2(J) */
+    double h;              /* DVI step */
+} nch_loss_config;
+
+/* Tracked terms, in this order: VF: tot abs rel; VF_REG: tot abs_dz rel_dz
+ * abs_reg rel_reg; DVI: tot abs rel reg.  "abs"/"rel" are the unweighted
+ * means of the spec, "reg" the unweighted mean log10 cond2(J); tot the
+ * weighted loss.  At most NCH_LOSS_NTERMS_MAX terms. */
+#define NCH_LOSS_NTERMS_MAX 5
+size_t nch_loss_nterms(nch_loss_kind k);
+const char *nch_loss_term_name(nch_loss_kind k, size_t i); /* NULL if out of range */
+
+/* A sample is one row of doubles: VF and VF_REG: (z, ż) → 4d values;
+ * DVI: (z0, z1, z2) → 6d values. */
+size_t nch_loss_sample_width(nch_loss_kind k, int d);
+
+/* 1 if the loss kind applies to the model's kind (VF: all; VF_REG, DVI: not mlp). */
+int nch_loss_supports(nch_loss_kind k, nch_learnt_kind mk);
+
+typedef struct nch_loss_work nch_loss_work;
+
+/* Workspace for loss kind k on models of m's architecture, batches of up to
+ * B_max samples; NULL for an unsupported pair, B_max = 0 or no memory. */
+nch_loss_work *nch_loss_work_alloc(const nch_learnt *m, nch_loss_kind k, size_t B_max);
+void nch_loss_work_free(nch_loss_work *w);
+
+/* Loss of the model with parameters `params` (n_params, may differ from
+ * m->params: the trainer and finite differences pass their own) on B
+ * samples (B × width row-major): terms[nch_loss_nterms] filled; if grad is
+ * not NULL it is OVERWRITTEN with ∂tot/∂params.  NCH_ENONFIN if a term or
+ * the gradient is not finite, NCH_ESING for a singular D_yθ or J,
+ * NCH_ENOCONV if an SVD fails, NCH_EINVAL for a kind the model cannot do,
+ * a work object of another kind or architecture, B = 0 or B > B_max, a
+ * zero or non-finite DVI step.  On failure terms and grad are unspecified. */
+int nch_loss_eval(const nch_loss_config *cfg, const nch_learnt *m, const double *params,
+                  size_t B, const double *samples, double *terms, double *grad,
+                  nch_loss_work *w);
+
+/* The same terms for ANY model of the interface (analytic or learnt) at its
+ * own parameters, B samples as one batch, no gradient: the field by
+ * nch_model_field, θ and H through m->jets (order 2 at z for VF_REG; order 1
+ * at z1 and 2 at z2 for DVI).  For a learnt model it equals nch_loss_eval up
+ * to rounding.  Allocates nothing.  NCH_EINVAL for B = 0, a bad d or DVI
+ * step, or VF_REG/DVI on a model without jets; otherwise as nch_loss_eval
+ * and the model's own statuses. */
+int nch_loss_values(const nch_loss_config *cfg, const nch_model *m, size_t B,
+                    const double *samples, double *terms);
+
+#endif

@@ -1,0 +1,657 @@
+/* nch_learnt: the kinds and their parameter counts, jets through the model
+ * interface against finite differences (orders 1 and 2) and against the
+ * nets' outputs, the fields of each kind, seeding, the file format (bit-exact
+ * round trip, corrupted files rejected) and a DVI run on a learnt model. */
+#include "nch_test.h"
+
+#include "nch_err.h"
+#include "nch_learnt.h"
+#include "nch_model.h"
+#include "nch_scheme.h"
+
+#include <gsl/gsl_rng.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static double unif(gsl_rng *r, double lo, double hi)
+{
+    return lo + (hi - lo) * gsl_rng_uniform(r);
+}
+
+static const size_t WIDTHS[2] = {7, 6};
+
+/* A model of the given kind with default-initialised weights, high-entropy
+ * s (not 1) and, when asked, a random normaliser. */
+static void make_model(nch_learnt *m, nch_learnt_kind kind, int d, int normalise, gsl_rng *r)
+{
+    double shift[NCH_ZMAX], scale[NCH_ZMAX];
+    for (int k = 0; k < 2 * d; k++) {
+        shift[k] = unif(r, -1.3, 0.9);
+        scale[k] = unif(r, 0.4, 2.3);
+    }
+    assert_int_equal(nch_learnt_create(m, kind, d, 2, WIDTHS, normalise ? shift : NULL,
+                                       normalise ? scale : NULL),
+                     NCH_OK);
+    nch_learnt_init_params(m, r);
+    for (size_t j = 0; j < m->n_nets; j++)
+        for (size_t l = 0; l < m->net[j].depth; l++)
+            for (size_t i = 0; i < m->net[j].width[l]; i++)
+                m->params[m->off[j] + m->net[j].off_s[l] + i] = unif(r, 0.3, 1.7);
+}
+
+static void random_points(gsl_rng *r, size_t B, int d, double *z)
+{
+    for (size_t i = 0; i < B * 2 * (size_t)d; i++) z[i] = unif(r, -1.2, 1.9);
+}
+
+/* ---------------------------------------------------------------- kinds */
+
+static void test_kinds_and_sizes(void **state)
+{
+    (void)state;
+    nch_learnt_kind k;
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(nch_learnt_kind_parse(nch_learnt_kind_name((nch_learnt_kind)i), &k),
+                         NCH_OK);
+        assert_int_equal(k, i);
+    }
+    assert_string_equal(nch_learnt_kind_name(NCH_LEARNT_NONCANONICAL), "noncanonical");
+    assert_int_equal(nch_learnt_kind_parse("hnn", &k), NCH_EINVAL);
+
+    /* Parameter counts of the study's models (lotka-volterra.md §4.3, §4.4). */
+    static const struct {
+        nch_learnt_kind kind;
+        size_t depth, w, n_params;
+    } cases[] = {
+        {NCH_LEARNT_NONCANONICAL, 3, 35, 5530}, {NCH_LEARNT_MLP, 3, 60, 7800},
+        {NCH_LEARNT_NONCANONICAL, 2, 30, 2220}, {NCH_LEARNT_CANONICAL, 2, 40, 1880},
+        {NCH_LEARNT_MLP, 2, 40, 1920},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const size_t w[3] = {cases[c].w, cases[c].w, cases[c].w};
+        nch_learnt m;
+        assert_int_equal(nch_learnt_create(&m, cases[c].kind, 1, cases[c].depth, w, NULL, NULL),
+                         NCH_OK);
+        assert_int_equal(m.n_params, cases[c].n_params);
+        assert_int_equal(m.off[0], 0);
+        if (m.n_nets == 2) {
+            assert_int_equal(m.off[1], m.net[0].n_params);
+            assert_int_equal(m.net[0].n_out, 1);
+            for (size_t l = 0; l < cases[c].depth; l++)
+                assert_int_equal(m.net[0].width[l], m.net[1].width[l]);
+        }
+        assert_ptr_equal(m.model.params, &m);
+        assert_int_equal(m.model.d, 1);
+        assert_null(m.model.in_domain);
+        assert_string_equal(m.model.name, nch_learnt_kind_name(cases[c].kind));
+        assert_true((m.model.jets == NULL) == (cases[c].kind == NCH_LEARNT_MLP));
+        assert_true((m.model.field == NULL) == (cases[c].kind == NCH_LEARNT_NONCANONICAL));
+        for (size_t i = 0; i < m.n_params; i++) assert_true(m.params[i] == 0.0);
+        nch_learnt_free(&m);
+    }
+    /* θ has d outputs for d = 2; the mlp field 2d. */
+    nch_learnt m;
+    assert_int_equal(nch_learnt_create(&m, NCH_LEARNT_NONCANONICAL, 2, 2, WIDTHS, NULL, NULL),
+                     NCH_OK);
+    assert_int_equal(m.net[0].n_out, 2);
+    assert_int_equal(m.net[0].n, 4);
+    nch_learnt_free(&m);
+    assert_int_equal(nch_learnt_create(&m, NCH_LEARNT_MLP, 2, 2, WIDTHS, NULL, NULL), NCH_OK);
+    assert_int_equal(m.net[0].n_out, 4);
+    nch_learnt_free(&m);
+}
+
+static void test_create_rejects(void **state)
+{
+    (void)state;
+    nch_learnt m;
+    const double sh[4] = {0.1, 0.2, 0.3, 0.4}, sc[4] = {1, 2, 3, 4}, bad[4] = {1, NAN, 3, 4};
+    const size_t zero[2] = {7, 0};
+    assert_int_equal(nch_learnt_create(&m, NCH_LEARNT_MLP, 0, 2, WIDTHS, NULL, NULL), NCH_EINVAL);
+    assert_int_equal(nch_learnt_create(&m, NCH_LEARNT_MLP, NCH_DMAX + 1, 2, WIDTHS, NULL, NULL),
+                     NCH_EINVAL);
+    assert_int_equal(nch_learnt_create(&m, (nch_learnt_kind)3, 1, 2, WIDTHS, NULL, NULL),
+                     NCH_EINVAL);
+    assert_int_equal(nch_learnt_create(&m, NCH_LEARNT_CANONICAL, 1, 0, WIDTHS, NULL, NULL),
+                     NCH_EINVAL);
+    assert_int_equal(nch_learnt_create(&m, NCH_LEARNT_CANONICAL, 1, 2, zero, NULL, NULL),
+                     NCH_EINVAL);
+    assert_int_equal(nch_learnt_create(&m, NCH_LEARNT_CANONICAL, 1, 2, WIDTHS, sh, NULL),
+                     NCH_EINVAL);
+    assert_int_equal(nch_learnt_create(&m, NCH_LEARNT_CANONICAL, 1, 2, WIDTHS, NULL, sc),
+                     NCH_EINVAL);
+    assert_int_equal(nch_learnt_create(&m, NCH_LEARNT_CANONICAL, 2, 2, WIDTHS, sh, bad),
+                     NCH_EINVAL);
+    nch_learnt_free(&m); /* safe after a failed create */
+    assert_int_equal(nch_learnt_create(&m, NCH_LEARNT_NONCANONICAL, 2, 2, WIDTHS, sh, sc), NCH_OK);
+    assert_int_equal(m.normalised, 1);
+    for (size_t j = 0; j < 2; j++)
+        for (size_t i = 0; i < 4; i++) {
+            assert_true(m.net[j].shift[i] == sh[i]);
+            assert_true(m.net[j].scale[i] == sc[i]);
+        }
+    nch_learnt_free(&m);
+    nch_learnt_free(&m);
+}
+
+/* ---------------------------------------------------------------- jets */
+
+static double worst_jet_fd;
+
+/* Fourth-order central difference, as in test_mlp. */
+static double fd4(double fm2, double fm1, double fp1, double fp2, double h)
+{
+    return (fm2 - 8.0 * fm1 + 8.0 * fp1 - fp2) / (12.0 * h);
+}
+
+/* |fd − ex| relative to max(|ex|, 1e-2·typ). */
+static void check_fd(double fd, double ex, double typ)
+{
+    const double err = fabs(fd - ex) / fmax(fabs(ex), 1e-2 * typ);
+    if (err > worst_jet_fd) worst_jet_fd = err;
+    assert_true(err <= 1e-7);
+}
+
+/* Order-1 entries against differences of order-0 values, order-2 entries
+ * against differences of order-1 ones, all through m->model.jets (the
+ * perturbed points in one batch call, the centre alone). */
+static void check_jets_fd(const nch_learnt *m, const double *z)
+{
+    const int d = m->d, n = 2 * d;
+    const double h = 1e-3, off[4] = {-2, -1, 1, 2};
+    nch_jet j0, jq[4];
+    assert_int_equal(m->model.jets(&m->model, 1, z, 2, &j0), NCH_OK);
+    double gmax = 0, hmax = 0;
+    for (int a = 0; a < n; a++) {
+        gmax = fmax(gmax, fabs(j0.dH[a]));
+        for (int k = 0; k < d; k++) gmax = fmax(gmax, fabs(j0.dtheta[k][a]));
+        for (int b = 0; b < n; b++) {
+            hmax = fmax(hmax, fabs(j0.d2H[a][b]));
+            for (int k = 0; k < d; k++) hmax = fmax(hmax, fabs(j0.d2theta[k][a][b]));
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        double zq[4 * NCH_ZMAX];
+        for (int q = 0; q < 4; q++) {
+            memcpy(zq + q * n, z, (size_t)n * sizeof *z);
+            zq[q * n + i] += off[q] * h;
+        }
+        assert_int_equal(m->model.jets(&m->model, 4, zq, 1, jq), NCH_OK);
+#define FD(expr) fd4(jq[0].expr, jq[1].expr, jq[2].expr, jq[3].expr, h)
+        check_fd(FD(H), j0.dH[i], gmax);
+        for (int k = 0; k < d; k++) check_fd(FD(theta[k]), j0.dtheta[k][i], gmax);
+        for (int a = 0; a < n; a++) {
+            check_fd(FD(dH[a]), j0.d2H[a][i], hmax);
+            for (int k = 0; k < d; k++) check_fd(FD(dtheta[k][a]), j0.d2theta[k][a][i], hmax);
+        }
+#undef FD
+    }
+    /* Symmetric Hessians, exactly. */
+    for (int a = 0; a < n; a++)
+        for (int b = 0; b < n; b++) {
+            assert_true(j0.d2H[a][b] == j0.d2H[b][a]);
+            for (int k = 0; k < d; k++) assert_true(j0.d2theta[k][a][b] == j0.d2theta[k][b][a]);
+        }
+}
+
+static void test_jets_fd(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 2718281);
+    for (int kind = NCH_LEARNT_CANONICAL; kind <= NCH_LEARNT_NONCANONICAL; kind++)
+        for (int d = 1; d <= 2; d++)
+            for (int normalise = 0; normalise < 2; normalise++) {
+                nch_learnt m;
+                make_model(&m, (nch_learnt_kind)kind, d, normalise, r);
+                for (int pt = 0; pt < 3; pt++) {
+                    double z[NCH_ZMAX];
+                    random_points(r, 1, d, z);
+                    check_jets_fd(&m, z);
+                }
+                nch_learnt_free(&m);
+            }
+    print_message("worst relative error, interface jets vs finite differences: %.2e\n",
+                  worst_jet_fd);
+    gsl_rng_free(r);
+}
+
+/* The largest |a − b| over every entry of order ≤ 2 of two jets, relative
+ * to the largest |b| of that order (normwise: nch_mlp.h rounds a point
+ * differently with the batch size). */
+static double jet_diff(int d, const nch_jet *a, const nch_jet *b)
+{
+    const int n = 2 * d;
+    double dv = 0, mv = 0, d1 = 0, m1 = 0, d2 = 0, m2 = 0;
+#define CMP(x, dd, mm)                          \
+    do {                                        \
+        dd = fmax(dd, fabs(a->x - b->x));       \
+        mm = fmax(mm, fabs(b->x));              \
+    } while (0)
+    CMP(H, dv, mv);
+    for (int k = 0; k < d; k++) CMP(theta[k], dv, mv);
+    for (int i = 0; i < n; i++) {
+        CMP(dH[i], d1, m1);
+        for (int k = 0; k < d; k++) CMP(dtheta[k][i], d1, m1);
+        for (int j = 0; j < n; j++) {
+            CMP(d2H[i][j], d2, m2);
+            for (int k = 0; k < d; k++) CMP(d2theta[k][i][j], d2, m2);
+        }
+    }
+#undef CMP
+    return fmax(dv / mv, fmax(d1 / m1, d2 / m2));
+}
+
+/* The interface's jets are the nets' outputs (θ = y for canonical); a batch
+ * larger than the chunk gives each point's single-call jets; a lower order
+ * gives the leading entries bitwise and leaves the others untouched. */
+static void test_jets_are_the_nets(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 161803);
+    enum { B = 2 * NCH_LEARNT_CHUNK + 13 };
+    double worst = 0;
+    for (int kind = NCH_LEARNT_CANONICAL; kind <= NCH_LEARNT_NONCANONICAL; kind++)
+        for (int d = 1; d <= 2; d++) {
+            nch_learnt m;
+            make_model(&m, (nch_learnt_kind)kind, d, 1, r);
+            const size_t n = 2 * (size_t)d, hn = m.n_nets - 1;
+            double *z = malloc(B * n * sizeof *z);
+            nch_jet *jb = malloc(B * sizeof *jb);
+            nch_mlp_work *w = nch_mlp_work_alloc(&m.net[0], 1, 2);
+            nch_mlp_work *wh = nch_mlp_work_alloc(&m.net[hn], 1, 2);
+            assert_true(z && jb && w && wh);
+            random_points(r, B, d, z);
+            assert_int_equal(m.model.jets(&m.model, B, z, 2, jb), NCH_OK);
+            for (size_t p = 0; p < B; p++) {
+                const double *zp = z + p * n;
+                double out[NCH_MLP_KMAX * NCH_DMAX], outh[NCH_MLP_KMAX];
+                nch_jet j1;
+                assert_int_equal(m.model.jets(&m.model, 1, zp, 2, &j1), NCH_OK);
+                worst = fmax(worst, jet_diff(d, &jb[p], &j1));
+                assert_true(jet_diff(d, &jb[p], &j1) <= 1e-14);
+
+                assert_int_equal(
+                    nch_mlp_forward(&m.net[hn], m.params + m.off[hn], 1, zp, 2, wh, outh), NCH_OK);
+                assert_true(outh[0] == j1.H);
+                for (size_t a = 0; a < n; a++) {
+                    assert_true(outh[1 + a] == j1.dH[a]);
+                    for (size_t b = 0; b < n; b++)
+                        assert_true(outh[nch_mlp_hess_comp(n, a, b)] == j1.d2H[a][b]);
+                }
+                if (hn) assert_int_equal(nch_mlp_forward(&m.net[0], m.params, 1, zp, 2, w, out),
+                                         NCH_OK);
+                for (size_t k = 0; k < (size_t)d; k++) {
+                    assert_true(j1.theta[k] == (hn ? out[k] : zp[d + k]));
+                    for (size_t a = 0; a < n; a++) {
+                        assert_true(j1.dtheta[k][a] == (hn ? out[(1 + a) * d + k] : a == d + k));
+                        for (size_t b = 0; b < n; b++)
+                            assert_true(j1.d2theta[k][a][b] ==
+                                        (hn ? out[nch_mlp_hess_comp(n, a, b) * d + k] : 0.0));
+                    }
+                }
+
+                nch_jet j0;
+                memset(&j0, 0, sizeof j0);
+                j0.dH[0] = 42;
+                j0.dtheta[0][0] = 44;
+                j0.d2theta[0][0][0] = 43;
+                j0.d2H[0][1] = 45;
+                assert_int_equal(m.model.jets(&m.model, 1, zp, 0, &j0), NCH_OK);
+                assert_true(j0.H == j1.H && j0.theta[d - 1] == j1.theta[d - 1]);
+                assert_true(j0.dH[0] == 42 && j0.dtheta[0][0] == 44);
+                assert_int_equal(m.model.jets(&m.model, 1, zp, 1, &j0), NCH_OK);
+                for (size_t a = 0; a < n; a++) {
+                    assert_true(j0.dH[a] == j1.dH[a]);
+                    for (size_t k = 0; k < (size_t)d; k++)
+                        assert_true(j0.dtheta[k][a] == j1.dtheta[k][a]);
+                }
+                assert_true(j0.d2theta[0][0][0] == 43 && j0.d2H[0][1] == 45);
+            }
+            assert_int_equal(m.model.jets(&m.model, 1, z, 3, jb), NCH_EINVAL);
+            assert_int_equal(m.model.jets(&m.model, 0, z, 2, jb), NCH_OK);
+            nch_mlp_work_free(w);
+            nch_mlp_work_free(wh);
+            free(z);
+            free(jb);
+            nch_learnt_free(&m);
+        }
+    print_message("worst normwise difference, jets of a batch of %d vs single calls: %.2e\n", B,
+                  worst);
+    gsl_rng_free(r);
+}
+
+/* ---------------------------------------------------------------- fields */
+
+/* mlp: the net's output; canonical: (∇_yH, −∇_xH) from the jets, exactly;
+ * noncanonical: no field of its own, nch_model_field from the jets. */
+static void test_fields(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 1414213);
+    enum { B = NCH_LEARNT_CHUNK + 9 };
+    for (int kind = 0; kind < 3; kind++)
+        for (int d = 1; d <= 2; d++) {
+            nch_learnt m;
+            make_model(&m, (nch_learnt_kind)kind, d, kind == 1, r);
+            const size_t n = 2 * (size_t)d;
+            double z[B * NCH_ZMAX], f[B * NCH_ZMAX], g[NCH_ZMAX], out[NCH_ZMAX];
+            random_points(r, B, d, z);
+            assert_int_equal(nch_model_field(&m.model, B, z, f), NCH_OK);
+            nch_mlp_work *w = nch_mlp_work_alloc(&m.net[0], 1, 0);
+            assert_non_null(w);
+            for (size_t p = 0; p < B; p++) {
+                const double *zp = z + p * n, *fp = f + p * n;
+                if (kind == NCH_LEARNT_MLP) {
+                    assert_int_equal(nch_mlp_forward(&m.net[0], m.params, 1, zp, 0, w, out),
+                                     NCH_OK);
+                    for (size_t c = 0; c < n; c++) assert_close(fp[c], out[c], 1e-13, 1e-14);
+                    continue;
+                }
+                nch_jet jet;
+                assert_int_equal(m.model.jets(&m.model, 1, zp, 1, &jet), NCH_OK);
+                assert_int_equal(nch_field_from_jet(d, &jet, g), NCH_OK);
+                for (size_t j = 0; j < (size_t)d; j++) {
+                    if (kind == NCH_LEARNT_CANONICAL) {
+                        assert_close(fp[j], jet.dH[d + j], 1e-13, 1e-14);
+                        assert_close(fp[d + j], -jet.dH[j], 1e-13, 1e-14);
+                    }
+                    assert_close(fp[j], g[j], 1e-13, 1e-14);
+                    assert_close(fp[d + j], g[d + j], 1e-13, 1e-14);
+                }
+            }
+            nch_mlp_work_free(w);
+            nch_learnt_free(&m);
+        }
+    gsl_rng_free(r);
+}
+
+/* ---------------------------------------------------------------- seeding */
+
+static void test_seeding(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    const size_t w[3] = {35, 35, 35};
+    nch_learnt a, b, c;
+    assert_int_equal(nch_learnt_create(&a, NCH_LEARNT_NONCANONICAL, 1, 3, w, NULL, NULL), NCH_OK);
+    assert_int_equal(nch_learnt_create(&b, NCH_LEARNT_NONCANONICAL, 1, 3, w, NULL, NULL), NCH_OK);
+    assert_int_equal(nch_learnt_create(&c, NCH_LEARNT_NONCANONICAL, 1, 3, w, NULL, NULL), NCH_OK);
+    gsl_rng_set(r, 42);
+    nch_learnt_init_params(&a, r);
+    gsl_rng_set(r, 42);
+    nch_learnt_init_params(&b, r);
+    gsl_rng_set(r, 43);
+    nch_learnt_init_params(&c, r);
+    assert_memory_equal(a.params, b.params, a.n_params * sizeof *a.params);
+    assert_true(memcmp(a.params, c.params, a.n_params * sizeof *a.params) != 0);
+    /* θ first, then H, from one stream: net by net as nch_mlp_init_params. */
+    double *q = malloc(a.n_params * sizeof *q);
+    assert_non_null(q);
+    gsl_rng_set(r, 42);
+    nch_mlp_init_params(&a.net[0], r, q);
+    nch_mlp_init_params(&a.net[1], r, q + a.off[1]);
+    assert_memory_equal(a.params, q, a.n_params * sizeof *q);
+    free(q);
+    nch_learnt_free(&a);
+    nch_learnt_free(&b);
+    nch_learnt_free(&c);
+    gsl_rng_free(r);
+}
+
+/* ---------------------------------------------------------------- files */
+
+/* A fresh temporary path (the file is created empty). */
+static void temp_path(char *path, size_t size)
+{
+    const char *dir = getenv("TMPDIR");
+    snprintf(path, size, "%s/ncham_test_learnt_XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    assert_int_equal(fclose(fp), 0);
+}
+
+/* The whole file as a malloc'ed string. */
+static char *read_text(const char *path)
+{
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    long len = ftell(fp);
+    rewind(fp);
+    char *s = malloc((size_t)len + 1);
+    assert_non_null(s);
+    assert_int_equal(fread(s, 1, (size_t)len, fp), (size_t)len);
+    s[len] = '\0';
+    fclose(fp);
+    return s;
+}
+
+static void test_save_load(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 57721);
+    char path[256];
+    temp_path(path, sizeof path);
+    for (int kind = 0; kind < 3; kind++)
+        for (int d = 1; d <= 2; d++)
+            for (int normalise = 0; normalise < 2; normalise++) {
+                nch_learnt m, l;
+                make_model(&m, (nch_learnt_kind)kind, d, normalise, r);
+                /* Values that need all 17 digits, and a negative zero. */
+                m.params[0] = -0.0;
+                m.params[1] = 0.1 + 0.2;
+                m.params[2] = -1.0 / 3.0e-300;
+                assert_int_equal(nch_learnt_save(&m, path), NCH_OK);
+                assert_int_equal(nch_learnt_load(&l, path), NCH_OK);
+                assert_int_equal(l.kind, m.kind);
+                assert_int_equal(l.d, m.d);
+                assert_int_equal(l.n_params, m.n_params);
+                assert_int_equal(l.normalised, normalise);
+                assert_memory_equal(l.params, m.params, m.n_params * sizeof *m.params);
+                for (size_t j = 0; j < m.n_nets; j++) {
+                    assert_int_equal(l.off[j], m.off[j]);
+                    assert_memory_equal(&l.net[j], &m.net[j], sizeof m.net[j]);
+                }
+                assert_ptr_equal(l.model.params, &l);
+                const size_t n = 2 * (size_t)d;
+                double z[5 * NCH_ZMAX], f1[5 * NCH_ZMAX], f2[5 * NCH_ZMAX];
+                random_points(r, 5, d, z);
+                if (kind != NCH_LEARNT_MLP) {
+                    nch_jet a[5], b[5];
+                    memset(a, 0, sizeof a);
+                    memset(b, 0, sizeof b);
+                    assert_int_equal(m.model.jets(&m.model, 5, z, 2, a), NCH_OK);
+                    assert_int_equal(l.model.jets(&l.model, 5, z, 2, b), NCH_OK);
+                    assert_memory_equal(a, b, sizeof a);
+                }
+                assert_int_equal(nch_model_field(&m.model, 5, z, f1), NCH_OK);
+                assert_int_equal(nch_model_field(&l.model, 5, z, f2), NCH_OK);
+                assert_memory_equal(f1, f2, 5 * n * sizeof *f1);
+                /* Saving the loaded model reproduces the file byte for byte. */
+                char *t1 = read_text(path);
+                assert_int_equal(nch_learnt_save(&l, path), NCH_OK);
+                char *t2 = read_text(path);
+                assert_string_equal(t1, t2);
+                if (kind == NCH_LEARNT_NONCANONICAL && d == 1 && normalise) {
+                    assert_true(strncmp(t1, "ncham-model 1\nkind noncanonical\nd 1\nwidths 7 6\n"
+                                            "normaliser shift ",
+                                        64) == 0);
+                    assert_non_null(strstr(t1, "\nparams 176\n"));
+                    assert_non_null(strstr(t1, "\n-0\n0.30000000000000004\n"));
+                    assert_int_equal(strcmp(t1 + strlen(t1) - 5, "\nend\n"), 0);
+                }
+                free(t1);
+                free(t2);
+                nch_learnt_free(&m);
+                nch_learnt_free(&l);
+            }
+    /* A non-finite parameter is refused and nothing is written. */
+    nch_learnt m;
+    make_model(&m, NCH_LEARNT_CANONICAL, 1, 0, r);
+    m.params[3] = NAN;
+    remove(path);
+    assert_int_equal(nch_learnt_save(&m, path), NCH_ENONFIN);
+    assert_int_equal(access(path, F_OK), -1);
+    nch_learnt_free(&m);
+    gsl_rng_free(r);
+}
+
+/* A valid small file, then variants with one defect each. */
+static void test_load_rejects(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 8);
+    char path[256];
+    temp_path(path, sizeof path);
+    nch_learnt m, l;
+    const size_t w1[1] = {2};
+    assert_int_equal(nch_learnt_create(&m, NCH_LEARNT_CANONICAL, 1, 1, w1, NULL, NULL), NCH_OK);
+    assert_int_equal(m.n_params, 2 * 2 + 2 + 2 + 2); /* W0, b0, s0, W1 */
+    nch_learnt_free(&m);
+
+#define HEAD(kind, count) \
+    "ncham-model 1\nkind " kind "\nd 1\nwidths 2\nnormaliser none\nparams " count "\n"
+#define BODY "0.5\n-0.25\n1e-3\n2\n0.1\n-0.2\n1\n1\n0.3\n-0.7\n"
+    write_text(path, HEAD("canonical", "10") BODY "end\n");
+    assert_int_equal(nch_learnt_load(&l, path), NCH_OK);
+    assert_true(l.params[2] == 1e-3 && l.params[9] == -0.7 && l.normalised == 0);
+    nch_learnt_free(&l);
+    write_text(path, "ncham-model 1\nkind canonical\nd 1\nwidths 2\n"
+                     "normaliser shift 1 2 scale 0.5 0.25\nparams 10\n" BODY "end\n\n");
+    assert_int_equal(nch_learnt_load(&l, path), NCH_OK);
+    assert_true(l.normalised && l.net[0].shift[1] == 2 && l.net[0].scale[1] == 0.25);
+    nch_learnt_free(&l);
+
+    static const char *const bad[] = {
+        "",                                                             /* empty */
+        "ncham-modle 1\nkind canonical\nd 1\nwidths 2\nnormaliser none\nparams 10\n" BODY "end\n",
+        "ncham-model 2\nkind canonical\nd 1\nwidths 2\nnormaliser none\nparams 10\n" BODY "end\n",
+        HEAD("hnn", "10") BODY "end\n",                                 /* unknown kind */
+        HEAD("canonical", "11") BODY "0\nend\n",                        /* wrong count */
+        HEAD("canonical", "9") "0.5\n-0.25\n1e-3\n2\n0.1\n-0.2\n1\n1\n0.3\nend\n",
+        HEAD("canonical", "10") BODY,                                   /* no end */
+        HEAD("canonical", "10") "0.5\n-0.25\n1e-3\n",                   /* truncated */
+        HEAD("canonical", "10") "0.5\n-0.25\nnan\n2\n0.1\n-0.2\n1\n1\n0.3\n-0.7\nend\n",
+        HEAD("canonical", "10") "0.5\n-0.25\ninf\n2\n0.1\n-0.2\n1\n1\n0.3\n-0.7\nend\n",
+        HEAD("canonical", "10") "0.5\n-0.25\n1e-3x\n2\n0.1\n-0.2\n1\n1\n0.3\n-0.7\nend\n",
+        HEAD("canonical", "10") "0.5\n-0.25\n\n2\n0.1\n-0.2\n1\n1\n0.3\n-0.7\nend\n",
+        HEAD("canonical", "10") "0.5 1\n-0.25\n1\n2\n0.1\n-0.2\n1\n1\n0.3\n-0.7\nend\n",
+        HEAD("canonical", "10") BODY "end\n0.5\n",                      /* after end */
+        HEAD("canonical", "10") BODY "ende\n",
+        "ncham-model 1\nkind canonical\nd 3\nwidths 2\nnormaliser none\nparams 10\n" BODY "end\n",
+        "ncham-model 1\nkind canonical\nd 1\nwidths 0\nnormaliser none\nparams 10\n" BODY "end\n",
+        "ncham-model 1\nkind canonical\nd 1\nwidths\nnormaliser none\nparams 10\n" BODY "end\n",
+        "ncham-model 1\nkind canonical\nd 1\nwidths 2\nnormaliser shift 1 2 scale 1\nparams 10\n"
+        BODY "end\n",
+        "ncham-model 1\nkind canonical\nd 1\nwidths 2\nnormaliser shift 1 nan scale 1 1\n"
+        "params 10\n" BODY "end\n",
+        "ncham-model 1\nkind canonical\nd 1\nnormaliser none\nparams 10\n" BODY "end\n",
+        "ncham-model 1\nkind canonical\nd 1\nwidths 2\nnormaliser none\nparams -10\n" BODY "end\n",
+    };
+#undef HEAD
+#undef BODY
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        write_text(path, bad[i]);
+        memset(&l, 0xa5, sizeof l);
+        const int rc = nch_learnt_load(&l, path);
+        if (rc != NCH_EINVAL) print_error("bad file %zu loaded with status %d\n", i, rc);
+        assert_int_equal(rc, NCH_EINVAL);
+        assert_null(l.params); /* nothing left allocated */
+    }
+    remove(path);
+    assert_int_equal(nch_learnt_load(&l, path), NCH_EIO);
+    gsl_rng_free(r);
+}
+
+/* ---------------------------------------------------------------- DVI */
+
+/* |det D_yθ| at z. */
+static double det_dytheta(const nch_learnt *m, const double *z)
+{
+    nch_jet j;
+    assert_int_equal(m->model.jets(&m->model, 1, z, 1, &j), NCH_OK);
+    return fabs(m->d == 1 ? j.dtheta[0][1]
+                          : j.dtheta[0][2] * j.dtheta[1][3] - j.dtheta[0][3] * j.dtheta[1][2]);
+}
+
+/* The Euler DVI runs on a noncanonical learnt model: each step solves its
+ * residual (recomputed here from the interface) and, at a small step, follows
+ * the model's field.  The start is the most regular of 64 random points
+ * (largest |det D_yθ|): near a singular D_yθ the field and its O(h)
+ * correction r are arbitrarily large. */
+static void test_dvi_runs(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 31);
+    for (int d = 1; d <= 2; d++) {
+        nch_learnt m;
+        make_model(&m, NCH_LEARNT_NONCANONICAL, d, 1, r);
+        const int n = 2 * d;
+        const double h = 1e-4;
+        double z0[NCH_ZMAX], f[NCH_ZMAX], best = -1;
+        for (int i = 0; i < 64; i++) {
+            double z[NCH_ZMAX];
+            random_points(r, 1, d, z);
+            const double det = det_dytheta(&m, z);
+            if (det > best) {
+                best = det;
+                memcpy(z0, z, sizeof z);
+            }
+        }
+        nch_dvi_state st;
+        nch_dvi_report rep;
+        assert_int_equal(nch_dvi_init(&st, &m.model, h, z0), NCH_OK);
+        for (int step = 0; step < 20; step++) {
+            double xprev[NCH_DMAX], zk[NCH_ZMAX];
+            memcpy(xprev, st.x_prev, sizeof xprev);
+            memcpy(zk, st.z, sizeof zk);
+            assert_int_equal(nch_model_field(&m.model, 1, zk, f), NCH_OK);
+            assert_int_equal(nch_dvi_step(&st, &rep), NCH_OK);
+            assert_true(rep.updates >= 1 && rep.updates <= 10);
+            nch_jet jk, jp;
+            double c[NCH_DMAX], R[NCH_ZMAX];
+            assert_int_equal(m.model.jets(&m.model, 1, zk, 1, &jk), NCH_OK);
+            assert_int_equal(m.model.jets(&m.model, 1, st.z, 2, &jp), NCH_OK);
+            nch_dvi_d2ld(d, h, xprev, zk, &jk, c);
+            nch_dvi_residual(d, h, c, zk, st.z, &jp, R, NULL);
+            double rn = 0, fn = 0;
+            for (int i = 0; i < n; i++) {
+                rn = fmax(rn, fabs(R[i]));
+                fn = fmax(fn, fabs(f[i]));
+                /* One step: z_{k+1} = z_k + h f(z_k) + O(h²). */
+                assert_close((st.z[i] - zk[i]) / h, f[i], 0, 1e-2 * fmax(1.0, fn));
+            }
+            assert_true(rn <= 1e-8 * fmax(1.0, fn) / h);
+        }
+        assert_int_equal(st.k, 20);
+        nch_learnt_free(&m);
+    }
+    gsl_rng_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_kinds_and_sizes), cmocka_unit_test(test_create_rejects),
+        cmocka_unit_test(test_jets_fd),         cmocka_unit_test(test_jets_are_the_nets),
+        cmocka_unit_test(test_fields),          cmocka_unit_test(test_seeding),
+        cmocka_unit_test(test_save_load),       cmocka_unit_test(test_load_rejects),
+        cmocka_unit_test(test_dvi_runs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
