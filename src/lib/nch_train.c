@@ -163,7 +163,7 @@ size_t nch_parse_schedule(const char *s, nch_stage *stages, size_t max)
         if (end == p || *end != ':' || !(stages[n].lr > 0) || !isfinite(stages[n].lr)) return 0;
         p = end + 1;
         stages[n].epochs = strtol(p, &end, 10);
-        if (end == p || stages[n].epochs < 1 || (*end && *end != ',')) return 0;
+        if (end == p || stages[n].epochs < 1 || (*end && *end != ',') || (*end == ',' && !end[1])) return 0;
         n++;
         p = *end ? end + 1 : end;
     }
