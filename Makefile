@@ -18,6 +18,9 @@ MAKEFLAGS += --no-builtin-rules --no-builtin-variables
 
 PROFILE ?= paper
 V ?=
+# Both cores by default (the trainings are independent); JOBS=1 for serial.
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+MAKEFLAGS += -j$(JOBS)
 VERIFY ?= yes
 ifeq ($(filter $(PROFILE),paper quick),)
   $(error PROFILE must be paper or quick (got '$(PROFILE)'))
@@ -89,6 +92,12 @@ PROGRAMS := $(patsubst src/%.c,bin/%,$(wildcard src/*.c))
 bin/%: src/%.c $(LIB) $(TOOLCHAIN) | bin build/dep $(ENV_STAMP)
 	$(call say,CCLD,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -MF build/dep/$*.d -MT $@ $< $(LIB) $(LDLIBS) -o $@
+# Training is the expensive step: bin/train links only the modules it uses,
+# so that editing a figure's helpers does not retrain every model.
+TRAIN_OBJ := $(foreach m,err tsv cli fig dataset learnt mlp model loss reg scheme train adam,build/obj/nch_$(m).o)
+bin/train: src/train.c $(TRAIN_OBJ) $(TOOLCHAIN) | bin build/dep $(ENV_STAMP)
+	$(call say,CCLD,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -MF build/dep/train.d -MT $@ $< $(TRAIN_OBJ) $(LDLIBS) -o $@
 programs: $(PROGRAMS)
 
 # ---------------------------------------------------------------- parameters
@@ -98,6 +107,8 @@ param = $(or $($(1)_$(PROFILE)),$($(1)))
 comma := ,
 space := $(subst ,, )
 csv = $(subst $(space),$(comma),$(strip $(1)))
+# Every pipeline step records its wall time for the paper (build/times/).
+timed = src/scripts/timed.sh $(1)
 
 # ================================================================= the study
 # Each figure: program -> data/NAME/ -> figures/NAME.gp -> figures/NAME.pdf.
@@ -109,7 +120,7 @@ LV_DATA := $(foreach s,train test val,$(LV)/traj-$(s).tsv $(LV)/vf-$(s).tsv)
 $(LV_DATA) &: bin/lv_data src/config/lv_data.conf $(PROFILE_STAMP)
 	$(call say,RUN,$<)
 	$(Q)mkdir -p $(LV)
-	$(Q)$< --seed $(call param,lv_seed) --n-ic $(call param,lv_n_ic) --hmin $(call param,lv_hmin) \
+	$(Q)$(call timed,lv_data) $< --seed $(call param,lv_seed) --n-ic $(call param,lv_n_ic) --hmin $(call param,lv_hmin) \
 	   --hmax $(call param,lv_hmax) --box-pad $(call param,lv_box_pad) --max-rounds $(call param,lv_max_rounds) \
 	   --h $(call param,lv_h) --nt $(call param,lv_nt) --split $(call csv,$(call param,lv_split)) --outdir $(LV)
 lv-data: $(LV_DATA)
@@ -124,7 +135,7 @@ data/models/$(1).model data/models/$(1).trace.tsv data/models/$(1).summary.tsv &
     src/config/models.conf $(LV)/$(2)-train.tsv $(LV)/$(2)-test.tsv $(PROFILE_STAMP)
 	$$(call say,TRAIN,$(1))
 	$$(Q)mkdir -p data/models
-	$$(Q)bin/train --name $(1) --d 1 $(3) --batch $$(call param,train_batch) --seed $(4) \
+	$$(Q)$$(call timed,train_$(1)) bin/train --name $(1) --d 1 $(3) --batch $$(call param,train_batch) --seed $(4) \
 	   --train $(LV)/$(2)-train.tsv --test $(LV)/$(2)-test.tsv -o data/models/$(1).model \
 	   --trace data/models/$(1).trace.tsv --summary data/models/$(1).summary.tsv
 endef
@@ -155,7 +166,7 @@ $(AR_DATA) &: bin/fig_architectures data/models/small_mlp.model data/models/smal
     data/models/small_noncanonical.model src/config/architectures.conf $(PROFILE_STAMP)
 	$(call say,RUN,$<)
 	$(Q)mkdir -p $(AR)
-	$(Q)$< --mlp data/models/small_mlp.model --canonical data/models/small_canonical.model \
+	$(Q)$(call timed,architectures) $< --mlp data/models/small_mlp.model --canonical data/models/small_canonical.model \
 	   --noncanonical data/models/small_noncanonical.model --z0 $(call param,arch_z0) --h $(call param,arch_h) \
 	   --T $(call param,arch_T) --every $(call param,arch_every) --outdir $(AR)
 figures/architectures.pdf: $(AR_DATA)
@@ -168,7 +179,7 @@ $(DF_DATA) &: bin/fig_dvi_failure data/models/vf_no_reg.model $(LV)/vf-val.tsv s
     src/config/orbits.conf $(PROFILE_STAMP)
 	$(call say,RUN,$<)
 	$(Q)mkdir -p $(DF)
-	$(Q)$< --model data/models/vf_no_reg.model --val $(LV)/vf-val.tsv $(long_ic_args) --h $(call param,long_h) \
+	$(Q)$(call timed,dvi_failure) $< --model data/models/vf_no_reg.model --val $(LV)/vf-val.tsv $(long_ic_args) --h $(call param,long_h) \
 	   --steps $(call param,long_dvi_steps) --every $(call param,long_every) \
 	   --show-steps $(call param,dvi_failure_show_steps) --gauge-z0 $(call param,gauge_z0) \
 	   --gauge-T $(call param,gauge_T) --gauge-h-ref $(call csv,$(call param,gauge_h_ref)) \
@@ -188,7 +199,7 @@ $(RG_DATA) &: bin/fig_regularization data/models/vf_reg.model data/models/vf_no_
     src/config/dvi_failure.conf src/config/models.conf $(PROFILE_STAMP)
 	$(call say,RUN,$<)
 	$(Q)mkdir -p $(RG)
-	$(Q)$< --reg data/models/vf_reg.model --noreg data/models/vf_no_reg.model \
+	$(Q)$(call timed,regularization) $< --reg data/models/vf_reg.model --noreg data/models/vf_no_reg.model \
 	   --reg-summary data/models/vf_reg.summary.tsv --noreg-summary data/models/vf_no_reg.summary.tsv \
 	   $(foreach s,$(call param,seed_study_seeds),--seed-noreg $(call seed_model,vf_no_reg,$(s)) \
 	     --seed-reg $(call seed_model,vf_reg,$(s))) \
@@ -204,7 +215,7 @@ $(SL_DATA) &: bin/fig_scheme_learning data/models/scheme.model data/models/vf_re
     $(LV)/vf-val.tsv src/config/scheme_learning.conf src/config/dvi_failure.conf src/config/orbits.conf $(PROFILE_STAMP)
 	$(call say,RUN,$<)
 	$(Q)mkdir -p $(SL)
-	$(Q)$< --scheme data/models/scheme.model --reg data/models/vf_reg.model --noreg data/models/vf_no_reg.model \
+	$(Q)$(call timed,scheme_learning) $< --scheme data/models/scheme.model --reg data/models/vf_reg.model --noreg data/models/vf_no_reg.model \
 	   --val $(LV)/vf-val.tsv --n-ic $(call param,sl_n_ic) --tf $(call param,sl_tf) --rate $(call param,sl_rate) \
 	   --n-h $(call param,sl_n_h) --dvi-offset $(call param,sl_dvi_offset) --rk4-offset $(call param,sl_rk4_offset) \
 	   --quantiles $(call param,sl_quantiles) $(long_ic_args) --h $(call param,long_h) \
@@ -218,7 +229,7 @@ EC := data/error_convergence
 $(EC)/errors.tsv $(EC)/numbers.tsv &: bin/fig_error_convergence src/config/error_convergence.conf $(PROFILE_STAMP)
 	$(call say,RUN,$<)
 	$(Q)mkdir -p $(EC)
-	$(Q)$< --T $(call param,ec_T) --n $(call csv,$(call param,ec_n)) \
+	$(Q)$(call timed,error_convergence) $< --T $(call param,ec_T) --n $(call csv,$(call param,ec_n)) \
 	   --pub-learn $(call param,ec_pub_learn) --pub-sim $(call csv,$(call param,ec_pub_sim)) \
 	   --outdir $(EC)
 figures/error_convergence.pdf: $(EC)/errors.tsv src/config/error_convergence.conf
@@ -230,7 +241,7 @@ SC_DATA := $(addprefix $(SC)/,exact.tsv dvi_period.tsv rk4.tsv dvi.tsv numbers.t
 $(SC_DATA) &: bin/fig_scheme_comparison src/config/scheme_comparison.conf src/config/orbits.conf $(PROFILE_STAMP)
 	$(call say,RUN,$<)
 	$(Q)mkdir -p $(SC)
-	$(Q)$< --z0 $(call param,sc_z0) --h $(call param,sc_h) --steps $(call param,sc_steps) \
+	$(Q)$(call timed,scheme_comparison) $< --z0 $(call param,sc_z0) --h $(call param,sc_h) --steps $(call param,sc_steps) \
 	   --every $(call param,sc_every) --exact-h $(call param,exact_h) \
 	   --period-max $(call param,period_max) --report-t $(call csv,$(call param,sc_report_t)) \
 	   --outdir $(SC)

@@ -15,3 +15,6 @@ emit nchvertex "$(first pdftex --version)"
 emit nchverlatexmk "$(latexmk --version 2>/dev/null | grep -m1 Version || echo unknown)"
 emit nchvermake "$(first make --version)"
 emit nchverdebian "Debian $(cat /etc/debian_version 2>/dev/null || echo unknown)"
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null)
+emit nchmachine "${cpu:-unknown CPU}, $(nproc 2>/dev/null || echo ?) cores, ${mem:-? GiB}"

@@ -11,6 +11,7 @@
 #include "nch_cli.h"
 #include "nch_dataset.h"
 #include "nch_err.h"
+#include "nch_fig.h"
 #include "nch_learnt.h"
 #include "nch_loss.h"
 #include "nch_lv.h"
@@ -21,8 +22,7 @@
 
 static void usage(const char *bad)
 {
-    nch_die(NCH_EXIT_USAGE, "%s%s%susage: %s --model lv|lv-perturbed|FILE --data FILE [--abs-weight A --rel-weight R]",
-            bad ? "bad argument (" : "", bad ? bad : "", bad ? "); " : "", nch_program());
+    nch_fig_usage(bad, "--model lv|lv-perturbed|FILE --data FILE [--abs-weight A --rel-weight R]");
 }
 
 int main(int argc, char **argv)

@@ -15,10 +15,11 @@
  * finite) is reported with the time it reached, and its data end there. */
 #include "nch_cli.h"
 #include "nch_err.h"
+#include "nch_fig.h"
 #include "nch_learnt.h"
 #include "nch_lv.h"
-#include "nch_ode.h"
 #include "nch_run.h"
+#include "nch_traj.h"
 #include "nch_tsv.h"
 
 #include <getopt.h>
@@ -38,10 +39,8 @@ typedef struct {
 
 static void usage(const char *bad)
 {
-    nch_die(NCH_EXIT_USAGE,
-            "%s%s%susage: %s --mlp FILE --canonical FILE --noncanonical FILE --z0 X,Y --h H --T T --every K "
-            "--outdir DIR",
-            bad ? "bad argument (" : "", bad ? bad : "", bad ? "); " : "", nch_program());
+    nch_fig_usage(bad, "--mlp FILE --canonical FILE --noncanonical FILE --z0 X,Y --h H --T T --every K "
+                  "--outdir DIR");
 }
 
 static params parse(int argc, char **argv)
@@ -73,34 +72,6 @@ static params parse(int argc, char **argv)
     return p;
 }
 
-static double rel_err(const double *z0, const double *z)
-{
-    double H = nch_lv_hamiltonian(z);
-    return (H - nch_lv_hamiltonian(z0)) / H;
-}
-
-static void write_rows(const params *p, const char *file, const char *model, const double *z, size_t rows,
-                       size_t stride)
-{
-    char path[4096];
-    nch_ofile f;
-    snprintf(path, sizeof path, "%s/%s", p->outdir, file);
-    nch_ofile_xopen(&f, path);
-    nch_tsv_provenance(f.fp);
-    nch_tsv_param(f.fp, "model", "%s", model);
-    nch_tsv_param(f.fp, "scheme", "reference integrator (rk8pd, rtol %g, atol %g), output step %.17g",
-                  NCH_ODE_RTOL, NCH_ODE_ATOL, p->h);
-    nch_tsv_columns(f.fp, "t x y rel_err_H");
-    for (size_t i = 0; i < rows; i += stride) {
-        nch_tsv_double(f.fp, (double)i * p->h, 1);
-        nch_tsv_double(f.fp, z[2 * i], 0);
-        nch_tsv_double(f.fp, z[2 * i + 1], 0);
-        nch_tsv_double(f.fp, rel_err(z, z + 2 * i), 0);
-        fputc('\n', f.fp);
-    }
-    nch_ofile_xcommit(&f);
-}
-
 int main(int argc, char **argv)
 {
     nch_set_program(argv[0]);
@@ -129,22 +100,25 @@ int main(int argc, char **argv)
     if (!period[0]) nch_die(NCH_EXIT_FAILED_RUN, "the reference orbit does not close before T = %g", p.T);
     double P = (double)(period[0] - 1) * p.h;
 
-    char path[4096];
     nch_ofile numbers;
-    snprintf(path, sizeof path, "%s/numbers.tsv", p.outdir);
-    nch_ofile_xopen(&numbers, path);
+    nch_fig_open(&numbers, p.outdir, "numbers.tsv", "numbers", "key value");
     for (int k = 0; k < N_MODELS; k++) {
         char file[64], key[96];
         snprintf(file, sizeof file, "%s.tsv", names[k]);
-        write_rows(&p, file, k ? p.files[k] : "lv", z[k], rows[k], (size_t)p.every);
+        nch_ofile f;
+        nch_fig_open(&f, p.outdir, file, k ? p.files[k] : "lv (reference)", "t x y rel_err_H");
+        nch_traj_write(f.fp, z[k], rows[k], (size_t)p.every, p.h, -1);
+        nch_ofile_xcommit(&f);
         /* One period; a model whose orbit never comes back gets its first
          * reference period's worth of states. */
         size_t one = period[k] ? period[k] : (period[0] < rows[k] ? period[0] : rows[k]);
         snprintf(file, sizeof file, "%s_period.tsv", names[k]);
-        write_rows(&p, file, k ? p.files[k] : "lv", z[k], one, 1);
+        nch_fig_open(&f, p.outdir, file, k ? p.files[k] : "lv (reference)", "t x y rel_err_H");
+        nch_traj_write(f.fp, z[k], one, 1, p.h, -1);
+        nch_ofile_xcommit(&f);
         double emax = 0, gap = INFINITY;
         for (size_t i = 0; i < rows[k]; i++) {
-            emax = fmax(emax, fabs(rel_err(z[k], z[k] + 2 * i)));
+            emax = fmax(emax, fabs(nch_traj_rel_err(z[k], i)));
             double t = (double)i * p.h;
             if (t >= P / 2 && t <= 1.5 * P) gap = fmin(gap, hypot(z[k][2 * i] - p.z0[0], z[k][2 * i + 1] - p.z0[1]));
         }

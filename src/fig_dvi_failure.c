@@ -25,6 +25,7 @@
 #include "nch_cli.h"
 #include "nch_dataset.h"
 #include "nch_err.h"
+#include "nch_fig.h"
 #include "nch_learnt.h"
 #include "nch_loss.h"
 #include "nch_lv.h"
@@ -48,11 +49,9 @@ typedef struct {
 
 static void usage(const char *bad)
 {
-    nch_die(NCH_EXIT_USAGE,
-            "%s%s%susage: %s --model FILE --val FILE --ic X,Y [--ic X,Y ...] --h H --steps N --every K "
-            "--show-steps S --gauge-z0 X,Y --gauge-T T --gauge-h-ref H1,... --gauge-h-pert H1,... --exact-h HE "
-            "--outdir DIR",
-            bad ? "bad argument (" : "", bad ? bad : "", bad ? "); " : "", nch_program());
+    nch_fig_usage(bad, "--model FILE --val FILE --ic X,Y [--ic X,Y ...] --h H --steps N --every K "
+                  "--show-steps S --gauge-z0 X,Y --gauge-T T --gauge-h-ref H1,... --gauge-h-pert "
+                  "H1,... --exact-h HE --period-max TP --outdir DIR");
 }
 
 static params parse(int argc, char **argv)
@@ -73,10 +72,7 @@ static params parse(int argc, char **argv)
         switch (c) {
         case 'm': p.model = optarg; break;
         case 'v': p.val = optarg; break;
-        case 'i':
-            if (p.n_ic == MAX_IC) nch_die(NCH_EXIT_USAGE, "--ic: more than %d", MAX_IC);
-            if (nch_cli_list("--ic", optarg, p.ic[p.n_ic++], 2) != 2) nch_die(NCH_EXIT_USAGE, "--ic: expected X,Y (%s)", optarg);
-            break;
+        case 'i': nch_fig_point("--ic", optarg, p.ic, &p.n_ic, MAX_IC); break;
         case 'h': p.h = nch_cli_positive("--h", optarg); break;
         case 'n': p.steps = nch_cli_long("--steps", optarg, 1); break;
         case 'k': p.every = nch_cli_long("--every", optarg, 1); break;
@@ -114,18 +110,6 @@ static run simulate(const nch_model *m, nch_scheme_kind kind, double h, long n, 
         nch_error("%s: %s from (%g, %g), h = %g, stops at step %ld of %ld (t = %g): %s", what, nch_scheme_name(kind),
                   z0[0], z0[1], h, r.rep.fail_step, n, (double)r.rep.fail_step * h, nch_strerror(rc));
     return r;
-}
-
-static nch_ofile open_out(const params *p, const char *name, const char *what, const char *columns)
-{
-    char path[4096];
-    nch_ofile f;
-    snprintf(path, sizeof path, "%s/%s", p->outdir, name);
-    nch_ofile_xopen(&f, path);
-    nch_tsv_provenance(f.fp);
-    nch_tsv_param(f.fp, "content", "%s", what);
-    nch_tsv_columns(f.fp, columns);
-    return f;
 }
 
 static void number(FILE *fp, const char *fmt, const char *name, double value)
@@ -170,11 +154,16 @@ int main(int argc, char **argv)
     nch_dataset val;
     if (nch_dataset_read_vf(p.val, 1, &val)) nch_exit(NCH_EXIT_INPUT);
 
-    nch_ofile numbers = open_out(&p, "numbers.tsv", "numbers", "key value");
-    nch_ofile f_ref = open_out(&p, "ref_dvi.tsv", "reference model, Euler DVI", "ic t x y rel_err_H");
-    nch_ofile f_exact = open_out(&p, "ref_exact.tsv", "reference model, one period", "ic t x y rel_err_H");
-    nch_ofile f_nn = open_out(&p, "nn_dvi.tsv", "learnt model, Euler DVI, first steps", "ic t x y rel_err_H");
-    nch_ofile f_fail = open_out(&p, "nn_fail.tsv", "learnt model, last state before a failure", "ic t x y rel_err_H");
+    nch_ofile numbers;
+    nch_fig_open(&numbers, p.outdir, "numbers.tsv", "numbers", "key value");
+    nch_ofile f_ref;
+    nch_fig_open(&f_ref, p.outdir, "ref_dvi.tsv", "reference model, Euler DVI", "ic t x y rel_err_H");
+    nch_ofile f_exact;
+    nch_fig_open(&f_exact, p.outdir, "ref_exact.tsv", "reference model, one period", "ic t x y rel_err_H");
+    nch_ofile f_nn;
+    nch_fig_open(&f_nn, p.outdir, "nn_dvi.tsv", "learnt model, Euler DVI, first steps", "ic t x y rel_err_H");
+    nch_ofile f_fail;
+    nch_fig_open(&f_fail, p.outdir, "nn_fail.tsv", "learnt model, last state before a failure", "ic t x y rel_err_H");
     long survivors = 0;
     double ref_worst = 0, nn_min_steps = INFINITY;
     for (size_t k = 0; k < p.n_ic; k++) {
@@ -212,8 +201,9 @@ int main(int argc, char **argv)
     nch_tsv_number(numbers.fp, "dvi_failure_ics", (double)p.n_ic);
 
     /* The controlled experiment: one model, two gauges. */
-    nch_ofile f_gauge = open_out(&p, "gauge.tsv", "Euler DVI from the gauge IC: reference gauge, then perturbed",
-                                 "t x y rel_err_H");
+    nch_ofile f_gauge;
+    nch_fig_open(&f_gauge, p.outdir, "gauge.tsv", "Euler DVI from the gauge IC: reference gauge, then perturbed",
+                 "t x y rel_err_H");
     for (size_t g = 0; g < 2; g++) {
         const double *hs = g ? p.h_pert : p.h_ref;
         for (size_t j = 0; j < (g ? p.n_pert : p.n_ref); j++) {
@@ -231,7 +221,8 @@ int main(int argc, char **argv)
             free(r.z);
         }
     }
-    nch_ofile f_gexact = open_out(&p, "gauge_exact.tsv", "reference orbit from the gauge IC, one period", "t x y rel_err_H");
+    nch_ofile f_gexact;
+    nch_fig_open(&f_gexact, p.outdir, "gauge_exact.tsv", "reference orbit from the gauge IC, one period", "t x y rel_err_H");
     run e = simulate(&ref, NCH_SCHEME_EXACT, p.exact_h, lround(p.period_max / p.exact_h), p.gauge_z0, "reference");
     size_t period = nch_period_index(e.z, e.rows, 2);
     nch_traj_write(f_gexact.fp, e.z, period ? period : e.rows, 1, p.exact_h, -1);

@@ -13,6 +13,7 @@
 #include "nch_bea.h"
 #include "nch_cli.h"
 #include "nch_err.h"
+#include "nch_fig.h"
 #include "nch_tsv.h"
 
 #include <getopt.h>
@@ -24,8 +25,7 @@ enum { MAX_GRID = 256, MAX_PUB = 16 };
 
 static void usage(const char *bad)
 {
-    nch_die(NCH_EXIT_USAGE, "%s%s%susage: %s --T T --n N1,N2,... --pub-learn DT --pub-sim DT1,... --outdir DIR",
-            bad ? "bad argument (" : "", bad ? bad : "", bad ? "); " : "", nch_program());
+    nch_fig_usage(bad, "--T T --n N1,N2,... --pub-learn DT --pub-sim DT1,... --outdir DIR");
 }
 
 static double error_or_die(nch_bea_scheme s, int structure, double dt_learn, double dt_sim, long n_sim)

@@ -18,6 +18,7 @@
  * A run stops at a Newton failure or when it leaves x, y > 0. */
 #include "nch_cli.h"
 #include "nch_err.h"
+#include "nch_fig.h"
 #include "nch_learnt.h"
 #include "nch_lv.h"
 #include "nch_run.h"
@@ -43,10 +44,9 @@ static const char *const tags[2] = {"noreg", "reg"};
 
 static void usage(const char *bad)
 {
-    nch_die(NCH_EXIT_USAGE,
-            "%s%s%susage: %s --reg FILE --noreg FILE --reg-summary FILE --noreg-summary FILE [--seed-reg FILE ...] [--seed-noreg FILE ...] --ic X,Y "
-            "[--ic ...] --h H --dvi-steps N --rk4-steps M --every K --outdir DIR",
-            bad ? "bad argument (" : "", bad ? bad : "", bad ? "); " : "", nch_program());
+    nch_fig_usage(bad, "--reg FILE --noreg FILE --reg-summary FILE --noreg-summary FILE [--seed-reg FILE "
+                  "...] [--seed-noreg FILE ...] --ic X,Y [--ic ...] --h H --dvi-steps N --rk4-steps "
+                  "M --every K --outdir DIR");
 }
 
 static params parse(int argc, char **argv)
@@ -73,10 +73,7 @@ static params parse(int argc, char **argv)
             p.seed_model[g][p.n_seed[g]++] = optarg;
             break;
         }
-        case 'i':
-            if (p.n_ic == MAX_IC) nch_die(NCH_EXIT_USAGE, "--ic: more than %d", MAX_IC);
-            if (nch_cli_list("--ic", optarg, p.ic[p.n_ic++], 2) != 2) nch_die(NCH_EXIT_USAGE, "--ic: expected X,Y (%s)", optarg);
-            break;
+        case 'i': nch_fig_point("--ic", optarg, p.ic, &p.n_ic, MAX_IC); break;
         case 'h': p.h = nch_cli_positive("--h", optarg); break;
         case 'd': p.dvi_steps = nch_cli_long("--dvi-steps", optarg, 1); break;
         case 'k': p.rk4_steps = nch_cli_long("--rk4-steps", optarg, 1); break;
@@ -90,19 +87,6 @@ static params parse(int argc, char **argv)
         !p.outdir)
         usage(NULL);
     return p;
-}
-
-static nch_ofile open_out(const params *p, const char *name, const char *what, const char *columns)
-{
-    char path[4096];
-    nch_ofile f;
-    snprintf(path, sizeof path, "%s/%s", p->outdir, name);
-    nch_ofile_xopen(&f, path);
-    nch_tsv_provenance(f.fp);
-    nch_tsv_param(f.fp, "content", "%s", what);
-    nch_tsv_param(f.fp, "h", "%.17g", p->h);
-    nch_tsv_columns(f.fp, columns);
-    return f;
 }
 
 /* Loads a learnt model whose runs stop where the reference H is undefined. */
@@ -140,7 +124,8 @@ int main(int argc, char **argv)
     long nmax = p.dvi_steps > p.rk4_steps ? p.dvi_steps : p.rk4_steps;
     double *z = nch_xcalloc((size_t)nmax + 1, 2 * sizeof *z, "a trajectory");
     char name[64], key[128];
-    nch_ofile numbers = open_out(&p, "numbers.tsv", "numbers", "key value");
+    nch_ofile numbers;
+    nch_fig_open(&numbers, p.outdir, "numbers.tsv", "numbers", "key value");
 
     for (int g = 0; g < 2; g++) {
         nch_learnt m;
@@ -149,9 +134,11 @@ int main(int argc, char **argv)
             nch_scheme_kind kind = s ? NCH_SCHEME_RK4 : NCH_SCHEME_DVI;
             long n = s ? p.rk4_steps : p.dvi_steps;
             snprintf(name, sizeof name, "%s_%s.tsv", tags[g], nch_scheme_name(kind));
-            nch_ofile f = open_out(&p, name, p.model[g], "ic t x y rel_err_H");
+            nch_ofile f;
+            nch_fig_open(&f, p.outdir, name, p.model[g], "ic t x y rel_err_H");
             snprintf(name, sizeof name, "%s_%s_stop.tsv", tags[g], nch_scheme_name(kind));
-            nch_ofile f_stop = open_out(&p, name, p.model[g], "ic t x y rel_err_H");
+            nch_ofile f_stop;
+            nch_fig_open(&f_stop, p.outdir, name, p.model[g], "ic t x y rel_err_H");
             long survived = 0;
             double worst = 0;
             for (size_t k = 0; k < p.n_ic; k++) {
@@ -183,7 +170,8 @@ int main(int argc, char **argv)
     }
 
     /* Seed study: the DVI outcome of every seed × IC. */
-    nch_ofile f_seeds = open_out(&p, "seeds.tsv", "seed study, Euler DVI", "model seed ic steps max_abs_rel_err");
+    nch_ofile f_seeds;
+    nch_fig_open(&f_seeds, p.outdir, "seeds.tsv", "seed study, Euler DVI", "model seed ic steps max_abs_rel_err");
     for (int g = 0; g < 2; g++) {
         size_t runs = p.n_seed[g] * p.n_ic, survived = 0, n_err = 0;
         double *errs = nch_xcalloc(runs ? runs : 1, sizeof *errs, "errors");

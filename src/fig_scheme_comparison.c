@@ -13,8 +13,10 @@
  *                     report times, the DVI's error bounds. */
 #include "nch_cli.h"
 #include "nch_err.h"
+#include "nch_fig.h"
 #include "nch_lv.h"
 #include "nch_run.h"
+#include "nch_traj.h"
 #include "nch_tsv.h"
 
 #include <getopt.h>
@@ -33,9 +35,8 @@ typedef struct {
 
 static void usage(const char *bad)
 {
-    nch_die(NCH_EXIT_USAGE,
-            "%s%s%susage: %s --z0 X,Y --h H --steps N --every K --exact-h HE --period-max TP --report-t T1,... --outdir DIR",
-            bad ? "bad argument (" : "", bad ? bad : "", bad ? "); " : "", nch_program());
+    nch_fig_usage(bad, "--z0 X,Y --h H --steps N --every K --exact-h HE --period-max TP --report-t "
+                  "T1,... --outdir DIR");
 }
 
 static params parse(int argc, char **argv)
@@ -72,35 +73,6 @@ static params parse(int argc, char **argv)
     return p;
 }
 
-static void open_in(nch_ofile *f, const char *dir, const char *name, const params *p, const char *columns)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    nch_ofile_xopen(f, path);
-    nch_tsv_provenance(f->fp);
-    nch_tsv_param(f->fp, "model", "lv (reference Lotka-Volterra, (a,b,c,d) = (1,1,2,1))");
-    nch_tsv_param(f->fp, "z0", "%.17g,%.17g", p->z0[0], p->z0[1]);
-    nch_tsv_param(f->fp, "h", "%.17g", p->h);
-    nch_tsv_columns(f->fp, columns);
-}
-
-/* Rows t x y [rel_err_H] of every `stride`-th state of a trajectory stored
- * with time step dt. */
-static void write_traj(FILE *fp, const double *z, size_t rows, size_t stride, double dt, int with_err)
-{
-    double H0 = nch_lv_hamiltonian(z);
-    for (size_t i = 0; i < rows; i += stride) {
-        nch_tsv_double(fp, (double)i * dt, 1);
-        nch_tsv_double(fp, z[2 * i], 0);
-        nch_tsv_double(fp, z[2 * i + 1], 0);
-        if (with_err) {
-            double H = nch_lv_hamiltonian(z + 2 * i);
-            nch_tsv_double(fp, (H - H0) / H, 0);
-        }
-        fputc('\n', fp);
-    }
-}
-
 static double *run_or_die(const nch_model *m, nch_scheme_kind kind, double h, long n, const double *z0,
                           long every)
 {
@@ -110,12 +82,6 @@ static double *run_or_die(const nch_model *m, nch_scheme_kind kind, double h, lo
         nch_die(NCH_EXIT_FAILED_RUN, "%s on the reference model failed at step %ld: %s", nch_scheme_name(kind),
                 rep.fail_step, nch_strerror(rep.status));
     return z;
-}
-
-static double rel_err(const double *z, size_t i)
-{
-    double H = nch_lv_hamiltonian(z + 2 * i);
-    return (H - nch_lv_hamiltonian(z)) / H;
 }
 
 int main(int argc, char **argv)
@@ -143,25 +109,23 @@ int main(int argc, char **argv)
     size_t rows = (size_t)p.steps + 1, stride = (size_t)p.every;
 
     nch_ofile f_exact, f_dvi_period, f_rk4, f_dvi, f_numbers;
-    open_in(&f_exact, p.outdir, "exact.tsv", &p, "t x y");
-    write_traj(f_exact.fp, exact, exact_rows, 1, p.exact_h, 0);
-    open_in(&f_dvi_period, p.outdir, "dvi_period.tsv", &p, "t x y");
-    write_traj(f_dvi_period.fp, dvi_period, dvi_period_rows, 1, p.h, 0);
-    open_in(&f_rk4, p.outdir, "rk4.tsv", &p, "t x y rel_err_H");
-    write_traj(f_rk4.fp, rk4, rows, stride, p.h, 1);
-    open_in(&f_dvi, p.outdir, "dvi.tsv", &p, "t x y rel_err_H");
-    write_traj(f_dvi.fp, dvi, rows, stride, p.h, 1);
+    nch_fig_open(&f_exact, p.outdir, "exact.tsv", "reference LV, exact solution, one period", "t x y rel_err_H");
+    nch_traj_write(f_exact.fp, exact, exact_rows, 1, p.exact_h, -1);
+    nch_fig_open(&f_dvi_period, p.outdir, "dvi_period.tsv", "reference LV, Euler DVI, one period", "t x y rel_err_H");
+    nch_traj_write(f_dvi_period.fp, dvi_period, dvi_period_rows, 1, p.h, -1);
+    nch_fig_open(&f_rk4, p.outdir, "rk4.tsv", "reference LV, RK4", "t x y rel_err_H");
+    nch_traj_write(f_rk4.fp, rk4, rows, stride, p.h, -1);
+    nch_fig_open(&f_dvi, p.outdir, "dvi.tsv", "reference LV, Euler DVI", "t x y rel_err_H");
+    nch_traj_write(f_dvi.fp, dvi, rows, stride, p.h, -1);
 
     double rk4_max = 0, dvi_min = 0, dvi_max = 0;
     for (size_t i = 0; i < rows; i++) {
-        double e = rel_err(rk4, i), d = rel_err(dvi, i);
+        double e = nch_traj_rel_err(rk4, i), d = nch_traj_rel_err(dvi, i);
         rk4_max = fmax(rk4_max, fabs(e));
         dvi_min = fmin(dvi_min, d);
         dvi_max = fmax(dvi_max, d);
     }
-    char path[4096];
-    snprintf(path, sizeof path, "%s/numbers.tsv", p.outdir);
-    nch_ofile_xopen(&f_numbers, path);
+    nch_fig_open(&f_numbers, p.outdir, "numbers.tsv", "numbers", "key value");
     nch_tsv_number(f_numbers.fp, "scheme_comparison_rk4_max_abs_rel_err", rk4_max);
     nch_tsv_number(f_numbers.fp, "scheme_comparison_dvi_max_abs_rel_err", fmax(-dvi_min, dvi_max));
     nch_tsv_number(f_numbers.fp, "scheme_comparison_dvi_min_rel_err", dvi_min);
@@ -169,7 +133,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < p.n_report; i++) {
         char key[96];
         snprintf(key, sizeof key, "scheme_comparison_rk4_rel_err_t%g", p.report_t[i]);
-        nch_tsv_number(f_numbers.fp, key, rel_err(rk4, (size_t)lround(p.report_t[i] / p.h)));
+        nch_tsv_number(f_numbers.fp, key, nch_traj_rel_err(rk4, (size_t)lround(p.report_t[i] / p.h)));
     }
     nch_ofile_xcommit(&f_exact);
     nch_ofile_xcommit(&f_dvi_period);

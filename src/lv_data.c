@@ -14,6 +14,7 @@
  * with the box, the split sizes and the normaliser bounds in the headers. */
 #include "nch_cli.h"
 #include "nch_err.h"
+#include "nch_fig.h"
 #include "nch_lv.h"
 #include "nch_ode.h"
 #include "nch_sample.h"
@@ -36,10 +37,8 @@ typedef struct {
 
 static void usage(const char *bad)
 {
-    nch_die(NCH_EXIT_USAGE,
-            "%s%s%susage: %s --seed S --n-ic N --hmin A --hmax B --box-pad P --max-rounds R --h H --nt NT "
-            "--split NTRAIN,NTEST,NVAL --outdir DIR",
-            bad ? "bad argument (" : "", bad ? bad : "", bad ? "); " : "", nch_program());
+    nch_fig_usage(bad, "--seed S --n-ic N --hmin A --hmax B --box-pad P --max-rounds R --h H --nt NT "
+                  "--split NTRAIN,NTEST,NVAL --outdir DIR");
 }
 
 static params parse(int argc, char **argv)

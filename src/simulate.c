@@ -12,6 +12,7 @@
  * stderr with its step, and the rows before it are written. */
 #include "nch_cli.h"
 #include "nch_err.h"
+#include "nch_fig.h"
 #include "nch_learnt.h"
 #include "nch_lv.h"
 #include "nch_run.h"
@@ -25,10 +26,8 @@
 
 static void usage(const char *bad)
 {
-    nch_die(NCH_EXIT_USAGE,
-            "%s%s%susage: %s --model lv|lv-perturbed|FILE --scheme euler|rk4|midpoint|dvi|exact "
-            "--h H --steps N --z0 X,Y [--every K] [-o FILE]",
-            bad ? "bad argument (" : "", bad ? bad : "", bad ? "); " : "", nch_program());
+    nch_fig_usage(bad, "--model lv|lv-perturbed|FILE --scheme euler|rk4|midpoint|dvi|exact --h H --steps "
+                  "N --z0 X,Y [--every K] [-o FILE]");
 }
 
 /* The analytic models by name, anything else a learnt model's file. */

@@ -16,6 +16,7 @@
 #include "nch_cli.h"
 #include "nch_dataset.h"
 #include "nch_err.h"
+#include "nch_fig.h"
 #include "nch_learnt.h"
 #include "nch_train.h"
 #include "nch_tsv.h"
@@ -41,12 +42,11 @@ typedef struct {
 
 static void usage(const char *bad)
 {
-    nch_die(NCH_EXIT_USAGE,
-            "%s%s%susage: %s --name NAME --kind mlp|canonical|noncanonical --d D --widths W1,... "
-            "--normaliser train|none --loss vf|vf_reg|dvi (--gram-weights A,R | --gram-ratio R | "
-            "--gram-ratio-quantiles P1,P2) [--reg-weight W] [--h H] --schedule LR:EPOCHS,... --batch B --seed S "
-            "--train FILE --test FILE -o MODEL --trace FILE --summary FILE",
-            bad ? "bad argument (" : "", bad ? bad : "", bad ? "); " : "", nch_program());
+    nch_fig_usage(bad, "--name NAME --kind mlp|canonical|noncanonical --d D --widths W1,... --normaliser "
+                  "train|none --loss vf|vf_reg|dvi (--gram-weights A,R | --gram-ratio R | "
+                  "--gram-ratio-quantiles P1,P2) [--reg-weight W] [--h H] --schedule LR:EPOCHS,... "
+                  "--batch B --seed S --train FILE --test FILE -o MODEL --trace FILE --summary "
+                  "FILE");
 }
 
 static params parse(int argc, char **argv)

@@ -17,6 +17,13 @@ build/tex/versions.tex: env/versions.sh $(TOOLCHAIN) $(ENV_STAMP) | build/tex
 	$(call say,GEN,$@)
 	$(Q)CC='$(CC)' env/versions.sh > $@.tmp && mv $@.tmp $@
 
+# Wall time of every pipeline step of this build (TIMES=no leaves the table
+# empty, for byte-identical PDFs across rebuilds).
+TIMES ?= yes
+build/tex/times.tex: $(NUMBERS) $(MODEL_FILES) $(LV_DATA) src/scripts/times2tex.sh | build/tex
+	$(call say,GEN,$@)
+	$(Q)src/scripts/times2tex.sh $(if $(filter yes,$(TIMES)),$$(ls build/times/*.tsv 2>/dev/null)) > $@.tmp && mv $@.tmp $@
+
 # The published numbers gate: the PDF is built only from verified numbers
 # (VERIFY=no skips the gate while drafting; the quick profile never verifies).
 VERIFY := $(if $(filter quick,$(PROFILE)),no,$(VERIFY))
@@ -31,7 +38,7 @@ verify:
 	$(Q)$(MAKE) --no-print-directory build/stamps/verified V=1
 
 PAPER_TEX := $(wildcard paper/*.tex) paper/refs.bib CITATION.cff
-GENERATED_TEX := build/tex/params.tex build/tex/numbers.tex build/tex/versions.tex
+GENERATED_TEX := build/tex/params.tex build/tex/numbers.tex build/tex/versions.tex build/tex/times.tex
 paper/paper.pdf: $(PAPER_TEX) $(GENERATED_TEX) $(FIGURES) $(if $(filter yes,$(VERIFY)),build/stamps/verified) | build/paper $(ENV_STAMP)
 	$(call say,LATEX,$@)
 	$(Q)printf '\\newcommand{\\nchcommit}{%s}\n\\newcommand{\\nchprofile}{%s}\n\\newcommand{\\nchversion}{%s}\n' \

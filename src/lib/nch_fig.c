@@ -1,0 +1,29 @@
+#include "nch_fig.h"
+
+#include "nch_cli.h"
+#include "nch_tsv.h"
+
+#include <stdio.h>
+
+void nch_fig_usage(const char *bad, const char *synopsis)
+{
+    if (bad) nch_die(NCH_EXIT_USAGE, "bad argument (%s); usage: %s %s", bad, nch_program(), synopsis);
+    nch_die(NCH_EXIT_USAGE, "usage: %s %s", nch_program(), synopsis);
+}
+
+void nch_fig_point(const char *opt, const char *arg, double (*pts)[2], size_t *n, size_t max)
+{
+    if (*n == max) nch_die(NCH_EXIT_USAGE, "%s: more than %zu points", opt, max);
+    if (nch_cli_list(opt, arg, pts[*n], 2) != 2) nch_die(NCH_EXIT_USAGE, "%s: expected X,Y (%s)", opt, arg);
+    ++*n;
+}
+
+void nch_fig_open(nch_ofile *f, const char *dir, const char *name, const char *content, const char *columns)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    nch_ofile_xopen(f, path);
+    nch_tsv_provenance(f->fp);
+    nch_tsv_param(f->fp, "content", "%s", content);
+    nch_tsv_columns(f->fp, columns);
+}

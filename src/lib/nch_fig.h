@@ -1,0 +1,23 @@
+/* nch_fig — what the figure programs share beyond the library proper: the
+ * one-line usage error, state arguments, and output files that start with
+ * the provenance header.  Every function dies (status 1 or 2, one line) on
+ * failure, as a program's main wants. */
+#ifndef NCH_FIG_H
+#define NCH_FIG_H
+
+#include "nch_err.h"
+
+#include <stddef.h>
+
+/* Dies with "bad argument (BAD); usage: PROGRAM SYNOPSIS" (BAD NULL: only the
+ * usage), status 2. */
+_Noreturn void nch_fig_usage(const char *bad, const char *synopsis);
+
+/* Appends the point "X,Y" of --opt to pts (n of at most max stored). */
+void nch_fig_point(const char *opt, const char *arg, double (*pts)[2], size_t *n, size_t max);
+
+/* Opens DIR/NAME for atomic writing with the provenance header, a
+ * "# content:" line and the column line. */
+void nch_fig_open(nch_ofile *f, const char *dir, const char *name, const char *content, const char *columns);
+
+#endif
