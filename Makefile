@@ -145,13 +145,14 @@ small_args = --kind $$(call param,$(1)_kind) --widths $$(call param,$(1)_widths)
 main_vf_args = --kind noncanonical --widths $$(call param,main_widths) --normaliser train --loss vf_reg \
    --gram-ratio $$(call param,main_vf_gram_ratio) --reg-weight $$(call param,$(1)_reg_weight) \
    --schedule $$(call param,schedule_main)
+# Longest first: with -j the scheme model then trains beside the others.
+$(eval $(call train_rule,scheme,traj,--kind noncanonical --widths $$(call param,main_widths) --normaliser train \
+   --loss dvi --h $$(call param,scheme_h) --gram-ratio-quantiles $$(call param,scheme_gram_quantiles) \
+   --reg-weight $$(call param,scheme_cond_weight) --schedule $$(call param,schedule_main),$(SEED)))
 $(foreach m,small_mlp small_canonical small_noncanonical,$(eval $(call train_rule,$(m),vf,$(call small_args,$(m)),$(SEED))))
 $(eval $(call train_rule,baseline,vf,--kind $$(call param,baseline_kind) --widths $$(call param,baseline_widths) \
    --normaliser train --loss vf --gram-ratio $$(call param,main_vf_gram_ratio) --schedule $$(call param,schedule_main),$(SEED)))
 $(foreach m,vf_no_reg vf_reg,$(eval $(call train_rule,$(m),vf,$(call main_vf_args,$(m)),$(SEED))))
-$(eval $(call train_rule,scheme,traj,--kind noncanonical --widths $$(call param,main_widths) --normaliser train \
-   --loss dvi --h $$(call param,scheme_h) --gram-ratio-quantiles $$(call param,scheme_gram_quantiles) \
-   --reg-weight $$(call param,scheme_cond_weight) --schedule $$(call param,schedule_main),$(SEED)))
 # The seed study: the main seed's models are the main models.
 seed_model = data/models/$(if $(filter $(SEED),$(2)),$(1),$(1)_seed$(2)).model
 $(foreach m,vf_no_reg vf_reg,$(foreach s,$(filter-out $(SEED),$(call param,seed_study_seeds)),\
