@@ -17,6 +17,10 @@ build/tex/versions.tex: env/versions.sh $(TOOLCHAIN) $(ENV_STAMP) | build/tex
 	$(call say,GEN,$@)
 	$(Q)CC='$(CC)' env/versions.sh > $@.tmp && mv $@.tmp $@
 
+build/tex/published.tex: paper/published.tsv src/scripts/published2tex.awk | build/tex
+	$(call say,GEN,$@)
+	$(Q)awk -f src/scripts/published2tex.awk $< > $@.tmp && mv $@.tmp $@
+
 # Wall time of every pipeline step of this build (TIMES=no leaves the table
 # empty, for byte-identical PDFs across rebuilds).
 TIMES ?= yes
@@ -38,7 +42,8 @@ verify:
 	$(Q)$(MAKE) --no-print-directory build/stamps/verified V=1
 
 PAPER_TEX := $(wildcard paper/*.tex) paper/refs.bib CITATION.cff
-GENERATED_TEX := build/tex/params.tex build/tex/numbers.tex build/tex/versions.tex build/tex/times.tex
+GENERATED_TEX := build/tex/params.tex build/tex/numbers.tex build/tex/versions.tex build/tex/times.tex \
+   build/tex/published.tex
 paper/paper.pdf: $(MODEL_FILES) $(PAPER_TEX) $(GENERATED_TEX) $(FIGURES) $(if $(filter yes,$(VERIFY)),build/stamps/verified) | build/paper $(ENV_STAMP)
 	$(call say,LATEX,$@)
 	$(Q)printf '\\newcommand{\\nchcommit}{%s}\n\\newcommand{\\nchprofile}{%s}\n\\newcommand{\\nchversion}{%s}\n' \
