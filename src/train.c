@@ -111,10 +111,8 @@ static params parse(int argc, char **argv)
 static nch_loss_config loss_config(const params *p, const nch_dataset *train)
 {
     nch_loss_config cfg = {0};
-    if (!strcmp(p->loss, "vf")) cfg.kind = NCH_LOSS_VF;
-    else if (!strcmp(p->loss, "vf_reg")) cfg.kind = NCH_LOSS_VF_REG;
-    else if (!strcmp(p->loss, "dvi")) cfg.kind = NCH_LOSS_DVI;
-    else nch_die(NCH_EXIT_USAGE, "--loss: expected vf, vf_reg or dvi (%s)", p->loss);
+    if (nch_loss_kind_parse(p->loss, &cfg.kind))
+        nch_die(NCH_EXIT_USAGE, "--loss: expected vf, vf_reg or dvi (%s)", p->loss);
     if (cfg.kind != NCH_LOSS_VF && isnan(p->reg_weight))
         nch_die(NCH_EXIT_USAGE, "--reg-weight: required by the %s loss", p->loss);
     if (cfg.kind == NCH_LOSS_VF && !isnan(p->reg_weight))

@@ -65,6 +65,13 @@ void nch_exit(int status)
     exit(status);
 }
 
+int nch_lookup(const char *const *names, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(s, names[i]) == 0) return (int)i;
+    return -1;
+}
+
 void *nch_xcalloc(size_t n, size_t size, const char *what)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);

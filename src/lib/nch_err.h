@@ -40,6 +40,10 @@ _Noreturn void nch_die(int status, const char *fmt, ...)
  * already been reported). */
 _Noreturn void nch_exit(int status);
 
+/* Index of s in names[0..n-1], or −1: the one lookup behind every
+ * "name → enum" parser of the library. */
+int nch_lookup(const char *const *names, size_t n, const char *s);
+
 /* Checked allocation: dies (status 1) naming what it allocated. */
 void *nch_xcalloc(size_t n, size_t size, const char *what);
 

@@ -19,12 +19,10 @@ const char *nch_learnt_kind_name(nch_learnt_kind k)
 
 int nch_learnt_kind_parse(const char *s, nch_learnt_kind *k)
 {
-    for (size_t i = 0; i < NKINDS; i++)
-        if (strcmp(s, kind_names[i]) == 0) {
-            *k = (nch_learnt_kind)i;
-            return NCH_OK;
-        }
-    return NCH_EINVAL;
+    int i = nch_lookup(kind_names, NKINDS, s);
+    if (i < 0) return NCH_EINVAL;
+    *k = (nch_learnt_kind)i;
+    return NCH_OK;
 }
 
 /* ---------------------------------------------------------------- jets */

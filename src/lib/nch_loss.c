@@ -22,12 +22,10 @@ const char *nch_loss_kind_name(nch_loss_kind k)
 
 int nch_loss_kind_parse(const char *s, nch_loss_kind *k)
 {
-    for (size_t i = 0; i < NLOSS; i++)
-        if (strcmp(s, loss_names[i]) == 0) {
-            *k = (nch_loss_kind)i;
-            return NCH_OK;
-        }
-    return NCH_EINVAL;
+    int i = nch_lookup(loss_names, NLOSS, s);
+    if (i < 0) return NCH_EINVAL;
+    *k = (nch_loss_kind)i;
+    return NCH_OK;
 }
 
 static const char *const term_names[NLOSS][NCH_LOSS_NTERMS_MAX] = {

@@ -11,12 +11,10 @@ static const char *const names[] = {"euler", "rk4", "midpoint", "dvi", "exact"};
 
 int nch_scheme_parse(const char *name, nch_scheme_kind *kind)
 {
-    for (int k = 0; k <= NCH_SCHEME_EXACT; k++)
-        if (strcmp(name, names[k]) == 0) {
-            *kind = (nch_scheme_kind)k;
-            return NCH_OK;
-        }
-    return NCH_EINVAL;
+    int i = nch_lookup(names, sizeof names / sizeof *names, name);
+    if (i < 0) return NCH_EINVAL;
+    *kind = (nch_scheme_kind)i;
+    return NCH_OK;
 }
 
 const char *nch_scheme_name(nch_scheme_kind kind) { return names[kind]; }
