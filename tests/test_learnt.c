@@ -3,6 +3,7 @@
  * nets' outputs, the fields of each kind, seeding, the file format (bit-exact
  * round trip, corrupted files rejected) and a DVI run on a learnt model. */
 #include "nch_test.h"
+#include "nch_testlearnt.h"
 
 #include "nch_err.h"
 #include "nch_learnt.h"
@@ -13,32 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static double unif(gsl_rng *r, double lo, double hi)
-{
-    return lo + (hi - lo) * gsl_rng_uniform(r);
-}
-
-static const size_t WIDTHS[2] = {7, 6};
-
-/* A model of the given kind with default-initialised weights, high-entropy
- * s (not 1) and, when asked, a random normaliser. */
-static void make_model(nch_learnt *m, nch_learnt_kind kind, int d, int normalise, gsl_rng *r)
-{
-    double shift[NCH_ZMAX], scale[NCH_ZMAX];
-    for (int k = 0; k < 2 * d; k++) {
-        shift[k] = unif(r, -1.3, 0.9);
-        scale[k] = unif(r, 0.4, 2.3);
-    }
-    assert_int_equal(nch_learnt_create(m, kind, d, 2, WIDTHS, normalise ? shift : NULL,
-                                       normalise ? scale : NULL),
-                     NCH_OK);
-    nch_learnt_init_params(m, r);
-    for (size_t j = 0; j < m->n_nets; j++)
-        for (size_t l = 0; l < m->net[j].depth; l++)
-            for (size_t i = 0; i < m->net[j].width[l]; i++)
-                m->params[m->off[j] + m->net[j].off_s[l] + i] = unif(r, 0.3, 1.7);
-}
 
 static void random_points(gsl_rng *r, size_t B, int d, double *z)
 {

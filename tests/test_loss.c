@@ -6,6 +6,7 @@
  * LU and SVD; nch_loss_values on learnt and analytic (LV) models; the Gram
  * whitening; the zero-weight regulariser; rejections. */
 #include "nch_test.h"
+#include "nch_testlearnt.h"
 
 #include "nch_err.h"
 #include "nch_learnt.h"
@@ -26,32 +27,6 @@ enum { B = 11 };             /* samples per test batch */
  * second-derivative blocks, so that cond₂ J stays away from 1, where log cond
  * is not smooth (σ₁ = σ_m). */
 static const double H = 0.5;
-static const size_t WIDTHS[2] = {7, 6};
-
-static double unif(gsl_rng *r, double lo, double hi)
-{
-    return lo + (hi - lo) * gsl_rng_uniform(r);
-}
-
-/* A model with default-initialised weights, high-entropy s and, when asked,
- * a random normaliser. */
-static void make_model(nch_learnt *m, nch_learnt_kind kind, int d, int normalise, gsl_rng *r)
-{
-    double shift[NCH_ZMAX], scale[NCH_ZMAX];
-    for (int k = 0; k < 2 * d; k++) {
-        shift[k] = unif(r, -1.3, 0.9);
-        scale[k] = unif(r, 0.4, 2.3);
-    }
-    assert_int_equal(nch_learnt_create(m, kind, d, 2, WIDTHS, normalise ? shift : NULL,
-                                       normalise ? scale : NULL),
-                     NCH_OK);
-    nch_learnt_init_params(m, r);
-    for (size_t j = 0; j < m->n_nets; j++)
-        for (size_t l = 0; l < m->net[j].depth; l++)
-            for (size_t i = 0; i < m->net[j].width[l]; i++)
-                m->params[m->off[j] + m->net[j].off_s[l] + i] = unif(r, 0.3, 1.7);
-}
-
 /* A smooth data field v(z): v_c = sin(a_c·z + b_c) + o_c, fixed coefficients. */
 static void data_field(int d, const double *z, double *v)
 {
