@@ -192,21 +192,38 @@ figures/dvi_failure.pdf: GP_VARS = h=$(call param,long_h); n_ref=$(words $(call 
    show=$(call param,dvi_failure_show_steps)
 
 # --- Regularisation: vf_reg vs vf_no_reg, long time, seeds (spec §7.3, §7.5)
+# Every model's long runs are a step of their own (bin/long_run), so they
+# start as soon as the model is trained, beside the other trainings.
 RG := data/regularization
-RG_DATA := $(RG)/numbers.tsv $(RG)/seeds.tsv $(foreach m,reg noreg,$(foreach s,dvi rk4,$(RG)/$(m)_$(s).tsv $(RG)/$(m)_$(s)_stop.tsv))
-RG_SEED_MODELS := $(foreach m,vf_no_reg vf_reg,$(foreach s,$(call param,seed_study_seeds),$(call seed_model,$(m),$(s))))
-$(RG_DATA) &: bin/fig_regularization data/models/vf_reg.model data/models/vf_no_reg.model \
-    data/models/vf_reg.summary.tsv data/models/vf_no_reg.summary.tsv $(RG_SEED_MODELS) \
-    src/config/dvi_failure.conf src/config/models.conf $(PROFILE_STAMP)
+# $(call long_run_rule,PREFIX,MODEL,SCHEME,STEPS): PREFIX{,_stop,_outcome}.tsv
+define long_run_rule
+$(1).tsv $(1)_stop.tsv $(1)_outcome.tsv &: bin/long_run $(2) src/config/dvi_failure.conf $(PROFILE_STAMP)
+	$$(call say,RUN,long_run $(notdir $(1)))
+	$$(Q)mkdir -p $(dir $(1))
+	$$(Q)$$(call timed,long_run_$(notdir $(1))) bin/long_run --model $(2) --scheme $(3) $$(long_ic_args) \
+	   --h $$(call param,long_h) --steps $(4) --every $$(call param,long_every) --out $(1)
+endef
+rg_tag_vf_no_reg := noreg
+rg_tag_vf_reg := reg
+$(foreach m,vf_no_reg vf_reg,\
+   $(eval $(call long_run_rule,$(RG)/$(rg_tag_$(m))_dvi,data/models/$(m).model,dvi,$$(call param,long_dvi_steps)))\
+   $(eval $(call long_run_rule,$(RG)/$(rg_tag_$(m))_rk4,data/models/$(m).model,rk4,$$(call param,long_rk4_steps))))
+# The seed study: the main seed's runs are the main models' DVI runs.
+seed_outcome = $(RG)/$(if $(filter $(SEED),$(2)),$(rg_tag_$(1))_dvi,seeds/$(1)_seed$(2)_dvi)_outcome.tsv
+$(foreach m,vf_no_reg vf_reg,$(foreach s,$(filter-out $(SEED),$(call param,seed_study_seeds)),\
+   $(eval $(call long_run_rule,$(RG)/seeds/$(m)_seed$(s)_dvi,$(call seed_model,$(m),$(s)),dvi,$$(call param,long_dvi_steps)))))
+RG_RUNS := $(foreach m,noreg reg,$(foreach s,dvi rk4,$(RG)/$(m)_$(s)))
+RG_DATA := $(RG)/numbers.tsv $(RG)/seeds.tsv
+RG_SEED_OUTCOMES := $(foreach m,vf_no_reg vf_reg,$(foreach s,$(call param,seed_study_seeds),$(call seed_outcome,$(m),$(s))))
+$(RG_DATA) &: bin/fig_regularization $(RG_RUNS:=_outcome.tsv) data/models/vf_reg.summary.tsv \
+    data/models/vf_no_reg.summary.tsv $(RG_SEED_OUTCOMES) src/config/models.conf $(PROFILE_STAMP)
 	$(call say,RUN,$<)
-	$(Q)mkdir -p $(RG)
-	$(Q)$(call timed,regularization) $< --reg data/models/vf_reg.model --noreg data/models/vf_no_reg.model \
+	$(Q)$(call timed,regularization) $< $(foreach r,$(RG_RUNS),--$(subst _,-,$(notdir $(r))) $(r)_outcome.tsv) \
 	   --reg-summary data/models/vf_reg.summary.tsv --noreg-summary data/models/vf_no_reg.summary.tsv \
-	   $(foreach s,$(call param,seed_study_seeds),--seed-noreg $(call seed_model,vf_no_reg,$(s)) \
-	     --seed-reg $(call seed_model,vf_reg,$(s))) \
-	   $(long_ic_args) --h $(call param,long_h) --dvi-steps $(call param,long_dvi_steps) \
-	   --rk4-steps $(call param,long_rk4_steps) --every $(call param,long_every) --outdir $(RG)
-figures/regularization.pdf: $(RG_DATA) data/models/vf_reg.trace.tsv data/models/vf_no_reg.trace.tsv
+	   $(foreach s,$(call param,seed_study_seeds),--seed-noreg $(call seed_outcome,vf_no_reg,$(s)) \
+	     --seed-reg $(call seed_outcome,vf_reg,$(s))) --outdir $(RG)
+figures/regularization.pdf: $(RG_DATA) $(RG_RUNS:=.tsv) $(RG_RUNS:=_stop.tsv) data/models/vf_reg.trace.tsv \
+    data/models/vf_no_reg.trace.tsv
 figures/regularization.pdf: GP_VARS = h=$(call param,long_h); N=$(call param,long_dvi_steps); modelsdir='data/models'
 
 # --- Scheme learning (spec §7.3, §7.4, §9e) --------------------------------

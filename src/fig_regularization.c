@@ -1,114 +1,118 @@
-/* fig_regularization — data of the figure `regularization`: the learnt
+/* fig_regularization — numbers of the figure `regularization`: the learnt
  * (θ, H) models trained with and without the regulariser, simulated over a
- * long time by the Euler DVI and RK4 at the learning step from the same ICs,
- * and a seed study of the DVI outcome (spec lotka-volterra.md §7.3, §7.5,
- * §9 c; the seed study goes beyond the paper).
+ * long time by the Euler DVI and RK4 at the learning step from the same ICs
+ * (bin/long_run, one step per model and scheme), and a seed study of the DVI
+ * outcome (spec lotka-volterra.md §7.3, §7.5, §9 c; the seed study goes
+ * beyond the paper).
  *
- *   fig_regularization --reg FILE --noreg FILE --reg-summary FILE
- *                      --noreg-summary FILE [--seed-reg FILE ...]
- *                      [--seed-noreg FILE ...] --ic X,Y [--ic ...] --h H
- *                      --dvi-steps N --rk4-steps M --every K --outdir DIR
+ *   fig_regularization --reg-dvi FILE --reg-rk4 FILE --noreg-dvi FILE
+ *                      --noreg-rk4 FILE --reg-summary FILE --noreg-summary FILE
+ *                      [--seed-reg FILE ...] [--seed-noreg FILE ...] --outdir DIR
  *
- * DIR/{reg,noreg}_{dvi,rk4}.tsv  every K-th step (ic t x y rel_err_H)
- * DIR/{reg,noreg}_{dvi,rk4}_stop.tsv  last state of each run that stopped
- * DIR/seeds.tsv                  model seed_index ic steps max_abs_rel_err
- *                                (model 0: without, 1: with regularisation)
- * DIR/numbers.tsv                outcomes, best test terms of the trainings
- *                                (from their summaries) and seed-study statistics.
- * A run stops at a Newton failure or when it leaves x, y > 0. */
-#include "nch_cli.h"
+ * The run files and the --seed-* files are long_run's *_outcome.tsv; all must
+ * be from the same ICs, step and number of steps.
+ * DIR/seeds.tsv    model seed_index ic steps max_abs_rel_err
+ *                  (model 0: without, 1: with regularisation)
+ * DIR/numbers.tsv  outcomes, best test terms of the trainings (from their
+ *                  summaries) and seed-study statistics. */
 #include "nch_err.h"
 #include "nch_fig.h"
-#include "nch_learnt.h"
-#include "nch_lv.h"
-#include "nch_run.h"
-#include "nch_traj.h"
 #include "nch_tsv.h"
 
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-enum { MAX_IC = 8, MAX_SEEDS = 16 };
+enum { MAX_IC = 8, MAX_SEEDS = 16, OUTCOME_COLS = 7 };
 
 typedef struct {
-    const char *model[2], *summary[2], *seed_model[2][MAX_SEEDS], *outdir;
-    size_t n_seed[2], n_ic;
-    double ic[MAX_IC][2], h;
-    long dvi_steps, rk4_steps, every;
+    const char *run[2][2], *summary[2], *seed[2][MAX_SEEDS], *outdir; /* run[model][dvi, rk4] */
+    size_t n_seed[2];
 } params;
 
-static const char *const tags[2] = {"noreg", "reg"};
+static const char *const tags[2] = {"noreg", "reg"}, *const schemes[2] = {"dvi", "rk4"};
 
 static void usage(const char *bad)
 {
-    nch_fig_usage(bad, "--reg FILE --noreg FILE --reg-summary FILE --noreg-summary FILE [--seed-reg FILE "
-                  "...] [--seed-noreg FILE ...] --ic X,Y [--ic ...] --h H --dvi-steps N --rk4-steps "
-                  "M --every K --outdir DIR");
+    nch_fig_usage(bad, "--reg-dvi FILE --reg-rk4 FILE --noreg-dvi FILE --noreg-rk4 FILE --reg-summary FILE "
+                  "--noreg-summary FILE [--seed-reg FILE ...] [--seed-noreg FILE ...] --outdir DIR");
 }
 
 static params parse(int argc, char **argv)
 {
-    params p = {.dvi_steps = -1, .rk4_steps = -1, .every = -1};
+    params p = {0};
     static const struct option opts[] = {
-        {"noreg", required_argument, 0, 'n'},      {"reg", required_argument, 0, 'r'},
+        {"noreg-dvi", required_argument, 0, 'a'},     {"noreg-rk4", required_argument, 0, 'b'},
+        {"reg-dvi", required_argument, 0, 'c'},       {"reg-rk4", required_argument, 0, 'd'},
         {"noreg-summary", required_argument, 0, 's'}, {"reg-summary", required_argument, 0, 'S'},
-        {"seed-noreg", required_argument, 0, 'N'}, {"seed-reg", required_argument, 0, 'R'},
-        {"ic", required_argument, 0, 'i'},         {"h", required_argument, 0, 'h'},
-        {"dvi-steps", required_argument, 0, 'd'},  {"rk4-steps", required_argument, 0, 'k'},
-        {"every", required_argument, 0, 'e'},      {"outdir", required_argument, 0, 'o'},
-        {0, 0, 0, 0}};
+        {"seed-noreg", required_argument, 0, 'N'},    {"seed-reg", required_argument, 0, 'R'},
+        {"outdir", required_argument, 0, 'o'},        {0, 0, 0, 0}};
     opterr = 0;
     for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
         switch (c) {
-        case 'n': p.model[0] = optarg; break;
-        case 'r': p.model[1] = optarg; break;
+        case 'a': case 'b': case 'c': case 'd': p.run[(c - 'a') / 2][(c - 'a') % 2] = optarg; break;
         case 's': p.summary[0] = optarg; break;
         case 'S': p.summary[1] = optarg; break;
         case 'N': case 'R': {
             int g = c == 'R';
             if (p.n_seed[g] == MAX_SEEDS) nch_die(NCH_EXIT_USAGE, "--seed-%s: more than %d", tags[g], MAX_SEEDS);
-            p.seed_model[g][p.n_seed[g]++] = optarg;
+            p.seed[g][p.n_seed[g]++] = optarg;
             break;
         }
-        case 'i': nch_fig_point("--ic", optarg, p.ic, &p.n_ic, MAX_IC); break;
-        case 'h': p.h = nch_cli_positive("--h", optarg); break;
-        case 'd': p.dvi_steps = nch_cli_long("--dvi-steps", optarg, 1); break;
-        case 'k': p.rk4_steps = nch_cli_long("--rk4-steps", optarg, 1); break;
-        case 'e': p.every = nch_cli_long("--every", optarg, 1); break;
         case 'o': p.outdir = optarg; break;
         default: usage(argv[optind - 1]);
         }
     }
     if (optind != argc) usage(argv[optind]);
-    if (!p.model[0] || !p.model[1] || !p.summary[0] || !p.summary[1] || !p.n_ic || !(p.h > 0) || p.dvi_steps < 1 || p.rk4_steps < 1 || p.every < 1 ||
+    if (!p.run[0][0] || !p.run[0][1] || !p.run[1][0] || !p.run[1][1] || !p.summary[0] || !p.summary[1] ||
         !p.outdir)
         usage(NULL);
     return p;
 }
 
-/* Loads a learnt model whose runs stop where the reference H is undefined. */
-static void load(nch_learnt *m, const char *path)
+/* One model's runs from long_run: per IC, the steps made and the largest
+ * |relative energy error|; `stopped` if fewer steps than asked. */
+typedef struct {
+    size_t n_ic;
+    double ic[MAX_IC][2], h;
+    long steps_asked, steps[MAX_IC];
+    double max_err[MAX_IC];
+} outcome;
+
+static void read_outcome(const char *path, outcome *o)
 {
-    nch_model ref;
-    nch_lv_model(&ref);
-    if (nch_learnt_load(m, path)) nch_exit(NCH_EXIT_INPUT);
-    m->model.in_domain = ref.in_domain;
+    double *rows;
+    size_t n, *lines;
+    if (nch_tsv_read(path, OUTCOME_COLS, &rows, &n, &lines)) nch_exit(NCH_EXIT_INPUT);
+    if (n == 0 || n > MAX_IC) nch_die(NCH_EXIT_INPUT, "%s: %zu runs, want 1 to %d", path, n, MAX_IC);
+    o->n_ic = n;
+    for (size_t k = 0; k < n; k++) {
+        const double *r = rows + k * OUTCOME_COLS;
+        o->ic[k][0] = r[1];
+        o->ic[k][1] = r[2];
+        o->h = r[3];
+        o->steps_asked = (long)r[4];
+        o->steps[k] = (long)r[5];
+        o->max_err[k] = r[6];
+        if (r[0] != (double)k || !(r[3] > 0) || r[4] < 1 || r[5] < 0 || r[5] > r[4] || r[4] != floor(r[4]) ||
+            r[5] != floor(r[5]) || !(r[6] >= 0))
+            nch_die(NCH_EXIT_INPUT, "%s:%zu: not a long_run outcome row (ic %g, steps %g of %g, error %g)", path,
+                    lines[k], r[0], r[5], r[4], r[6]);
+        if (k && (r[3] != rows[3] || r[4] != rows[4]))
+            nch_die(NCH_EXIT_INPUT, "%s:%zu: step or steps differ from the first row's", path, lines[k]);
+    }
+    free(rows);
+    free(lines);
 }
 
-/* A run of n steps: rows reached, stored in z (n + 1 rows). */
-static size_t simulate(const nch_model *m, nch_scheme_kind kind, double h, long n, const double *z0, double *z,
-                       const char *what, int *stopped)
+/* Every run must answer the same question as the first. */
+static void check_same_runs(const outcome *a, const char *path_a, const outcome *b, const char *path_b,
+                            int same_steps)
 {
-    nch_run_report rep;
-    int rc = nch_run(m, kind, h, n, z0, 1, z, &rep);
-    if (rc)
-        nch_error("%s: %s from (%g, %g) stops at step %ld of %ld: %s", what, nch_scheme_name(kind), z0[0], z0[1],
-                  rep.fail_step, n, nch_strerror(rc));
-    *stopped = rc != NCH_OK;
-    return rep.rows;
+    int same = a->n_ic == b->n_ic && a->h == b->h && (!same_steps || a->steps_asked == b->steps_asked);
+    for (size_t k = 0; same && k < a->n_ic; k++) same = a->ic[k][0] == b->ic[k][0] && a->ic[k][1] == b->ic[k][1];
+    if (!same) nch_die(NCH_EXIT_INPUT, "%s: other ICs, step or number of steps than %s", path_b, path_a);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -121,45 +125,30 @@ int main(int argc, char **argv)
 {
     nch_set_program(argv[0]);
     params p = parse(argc, argv);
-    long nmax = p.dvi_steps > p.rk4_steps ? p.dvi_steps : p.rk4_steps;
-    double *z = nch_xcalloc((size_t)nmax + 1, 2 * sizeof *z, "a trajectory");
-    char name[64], key[128];
+    char key[128];
     nch_ofile numbers;
     nch_fig_open(&numbers, p.outdir, "numbers.tsv", "numbers", "key value");
 
+    outcome first;
+    read_outcome(p.run[0][0], &first);
     for (int g = 0; g < 2; g++) {
-        nch_learnt m;
-        load(&m, p.model[g]);
         for (int s = 0; s < 2; s++) {
-            nch_scheme_kind kind = s ? NCH_SCHEME_RK4 : NCH_SCHEME_DVI;
-            long n = s ? p.rk4_steps : p.dvi_steps;
-            snprintf(name, sizeof name, "%s_%s.tsv", tags[g], nch_scheme_name(kind));
-            nch_ofile f;
-            nch_fig_open(&f, p.outdir, name, p.model[g], "ic t x y rel_err_H");
-            snprintf(name, sizeof name, "%s_%s_stop.tsv", tags[g], nch_scheme_name(kind));
-            nch_ofile f_stop;
-            nch_fig_open(&f_stop, p.outdir, name, p.model[g], "ic t x y rel_err_H");
+            outcome o;
+            read_outcome(p.run[g][s], &o);
+            check_same_runs(&first, p.run[0][0], &o, p.run[g][s], s == 0);
             long survived = 0;
             double worst = 0;
-            for (size_t k = 0; k < p.n_ic; k++) {
-                int stopped;
-                size_t rows = simulate(&m.model, kind, p.h, n, p.ic[k], z, p.model[g], &stopped);
-                nch_traj_write(f.fp, z, rows, (size_t)p.every, p.h, (int)k);
-                fputs("\n\n", f.fp);
-                if (stopped) nch_traj_write_row(f_stop.fp, z, rows - 1, p.h, (int)k);
-                survived += !stopped;
-                worst = fmax(worst, nch_traj_max_abs_rel_err(z, rows));
-                snprintf(key, sizeof key, "regularization_%s_%s_ic%zu_steps", tags[g], nch_scheme_name(kind), k);
-                nch_tsv_number(numbers.fp, key, (double)rows - 1);
+            for (size_t k = 0; k < o.n_ic; k++) {
+                survived += o.steps[k] == o.steps_asked;
+                worst = fmax(worst, o.max_err[k]);
+                snprintf(key, sizeof key, "regularization_%s_%s_ic%zu_steps", tags[g], schemes[s], k);
+                nch_tsv_number(numbers.fp, key, (double)o.steps[k]);
             }
-            nch_ofile_xcommit(&f);
-            nch_ofile_xcommit(&f_stop);
-            snprintf(key, sizeof key, "regularization_%s_%s_survivors", tags[g], nch_scheme_name(kind));
+            snprintf(key, sizeof key, "regularization_%s_%s_survivors", tags[g], schemes[s]);
             nch_tsv_number(numbers.fp, key, (double)survived);
-            snprintf(key, sizeof key, "regularization_%s_%s_max_abs_rel_err", tags[g], nch_scheme_name(kind));
+            snprintf(key, sizeof key, "regularization_%s_%s_max_abs_rel_err", tags[g], schemes[s]);
             nch_tsv_number(numbers.fp, key, worst);
         }
-        nch_learnt_free(&m);
         static const char *const terms[] = {"best_test_abs_dz", "best_test_abs_reg"};
         for (int t = 0; t < 2; t++) {
             double v;
@@ -173,22 +162,19 @@ int main(int argc, char **argv)
     nch_ofile f_seeds;
     nch_fig_open(&f_seeds, p.outdir, "seeds.tsv", "seed study, Euler DVI", "model seed ic steps max_abs_rel_err");
     for (int g = 0; g < 2; g++) {
-        size_t runs = p.n_seed[g] * p.n_ic, survived = 0, n_err = 0;
+        size_t runs = p.n_seed[g] * first.n_ic, survived = 0, n_err = 0;
         double *errs = nch_xcalloc(runs ? runs : 1, sizeof *errs, "errors");
         for (size_t s = 0; s < p.n_seed[g]; s++) {
-            nch_learnt m;
-            load(&m, p.seed_model[g][s]);
-            for (size_t k = 0; k < p.n_ic; k++) {
-                int stopped;
-                size_t rows = simulate(&m.model, NCH_SCHEME_DVI, p.h, p.dvi_steps, p.ic[k], z, p.seed_model[g][s], &stopped);
-                double e = nch_traj_max_abs_rel_err(z, rows);
-                fprintf(f_seeds.fp, "%d\t%zu\t%zu\t%zu\t%.17g\n", g, s, k, rows - 1, e);
-                if (!stopped) {
+            outcome o;
+            read_outcome(p.seed[g][s], &o);
+            check_same_runs(&first, p.run[0][0], &o, p.seed[g][s], 1);
+            for (size_t k = 0; k < o.n_ic; k++) {
+                fprintf(f_seeds.fp, "%d\t%zu\t%zu\t%ld\t%.17g\n", g, s, k, o.steps[k], o.max_err[k]);
+                if (o.steps[k] == o.steps_asked) {
                     survived++;
-                    errs[n_err++] = e;
+                    errs[n_err++] = o.max_err[k];
                 }
             }
-            nch_learnt_free(&m);
         }
         qsort(errs, n_err, sizeof *errs, cmp_double);
         snprintf(key, sizeof key, "regularization_seeds_%s_runs", tags[g]);
@@ -209,6 +195,5 @@ int main(int argc, char **argv)
     }
     nch_ofile_xcommit(&f_seeds);
     nch_ofile_xcommit(&numbers);
-    free(z);
     return 0;
 }

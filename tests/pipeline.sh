@@ -33,6 +33,11 @@ check "the gauge shows in r" \
 # initial weights r starts small — so only its tracking is checked here; the
 # paper profile's published numbers carry the comparison.)
 check "regulariser tracked without weight" "$(num regularization regularization_noreg_best_test_abs_reg)" "v > 0 && v < 1e300"
+[ "$(grep -vc '^#' data/regularization/seeds.tsv)" -eq 16 ] || fail "seeds.tsv: expected 2 models x 2 seeds x 4 ICs"
+# The main seed's seed-study runs are the main models' runs.
+main_steps=$(awk -F'\t' '!/^#/ { printf "%s ", $6 }' data/regularization/noreg_dvi_outcome.tsv)
+seed_steps=$(awk -F'\t' '!/^#/ && $1 == 0 && $2 == 0 { printf "%s ", $4 }' data/regularization/seeds.tsv)
+[ -n "$main_steps" ] && [ "$main_steps" = "$seed_steps" ] || fail "seed study vs main runs: $seed_steps / $main_steps"
 check "reference solution exact to round-off" "$(num architectures architectures_reference_max_abs_rel_err)" "v < 1e-9"
 check "scheme study on every IC" "$(num scheme_learning scheme_learning_n_ic)" "v == 20"
 [ "$(grep -vc '^#\|^$' data/scheme_learning/short.tsv)" -eq 42 ] || fail "short.tsv: expected 3 models x 2 schemes x 7 steps"

@@ -51,4 +51,22 @@ expect 2 --kind noncanonical --loss vf --gram-weights 1 --schedule 1e-2:1
 expect 1 --kind noncanonical --loss dvi --h 0.2 --gram-ratio 1e-2 --reg-weight 1e-8 --schedule 1e-2:1 \
   --train "$tmp/traj-train.tsv" --test "$tmp/traj-test.tsv"
 expect 1 --kind noncanonical --loss vf --gram-ratio 1e-2 --schedule 1e-2:1 --train "$tmp/missing.tsv"
-echo "train: deterministic, simulates, evaluate checks the gauge, bad arguments refused"
+# A zero regulariser weight: training batches skip r (nan), the test set tracks it.
+train "$tmp/z" --kind noncanonical --loss vf_reg --gram-ratio 1e-2 --reg-weight 0 --schedule 1e-2:1 2>/dev/null
+awk -F'\t' '!/^#/ { exit !($7 == "nan" && $8 == "nan" && $12 + 0 > 0 && $13 + 0 > 0) }' "$tmp/z.trace" \
+  || fail "weight 0: expected train r not computed, test r tracked"
+
+# bin/long_run: the outcome of each IC; bad input leaves no file behind.
+long_run() { bin/long_run --model "$tmp/a.model" --h 0.1 --steps 10 --every 3 --out "$tmp/lr" "$@"; }
+long_run --scheme rk4 --ic 1,1 --ic 2,1.5
+awk -F'\t' '!/^#/ { n++; ok += $5 == 10 && $6 <= 10 && $7 >= 0 } END { exit !(n == 2 && ok == 2) }' \
+  "$tmp/lr_outcome.tsv" || fail "long_run: expected 2 outcome rows of 10 steps"
+[ "$(grep -vc '^#\|^$' "$tmp/lr.tsv")" -ge 2 ] || fail "long_run: no trajectory rows"
+rm -f "$tmp"/lr*
+for bad in "--scheme euler --ic 1,1:2" "--scheme rk4 --ic -1,1:1" "--scheme rk4:2"; do
+  status=0
+  long_run ${bad%:*} 2>"$tmp/err" || status=$?
+  [ "$status" -eq "${bad#*:}" ] || fail "long_run ${bad%:*}: status $status"
+  [ -z "$(ls "$tmp"/lr* 2>/dev/null)" ] || fail "long_run ${bad%:*}: output left behind"
+done
+echo "train: deterministic, simulates, evaluate checks the gauge, weight 0 skips r, long_run, bad arguments refused"

@@ -62,7 +62,8 @@ struct nch_loss_work {
     int d;
     size_t n_params, B_max;
     size_t nsets;
-    int order[2];               /* jet order of each set */
+    int order_max[2];           /* jet order each set was sized for */
+    int order[2];               /* jet order of each set in the current call */
     double *z[2];               /* each set's points, B_max × 2d */
     nch_mlp_work *mw[2][2];     /* [set][net] */
     double *out[2][2], *bar[2][2]; /* the nets' jets and their adjoints */
@@ -92,21 +93,21 @@ nch_loss_work *nch_loss_work_alloc(const nch_learnt *m, nch_loss_kind k, size_t 
     const int lagrangian = m->kind != NCH_LEARNT_MLP;
     if (k == NCH_LOSS_DVI) {
         w->nsets = 2;
-        w->order[0] = 1;
-        w->order[1] = 2;
+        w->order_max[0] = 1;
+        w->order_max[1] = 2;
     } else {
         w->nsets = 1;
-        w->order[0] = k == NCH_LOSS_VF_REG ? 2 : lagrangian;
+        w->order_max[0] = k == NCH_LOSS_VF_REG ? 2 : lagrangian;
     }
     const size_t n = 2 * (size_t)m->d;
     int ok = 1;
     for (size_t s = 0; s < w->nsets && ok; s++) {
-        const size_t K = nch_mlp_ncomp(n, w->order[s]);
+        const size_t K = nch_mlp_ncomp(n, w->order_max[s]);
         w->z[s] = malloc(B_max * n * sizeof *w->z[s]);
         ok = w->z[s] != NULL;
         for (size_t j = 0; j < m->n_nets && ok; j++) {
             const size_t len = B_max * K * m->net[j].n_out;
-            w->mw[s][j] = nch_mlp_work_alloc(&m->net[j], B_max, w->order[s]);
+            w->mw[s][j] = nch_mlp_work_alloc(&m->net[j], B_max, w->order_max[s]);
             w->out[s][j] = malloc(len * sizeof *w->out[s][j]);
             w->bar[s][j] = malloc(len * sizeof *w->bar[s][j]);
             ok = w->mw[s][j] && w->out[s][j] && w->bar[s][j];
@@ -412,12 +413,15 @@ static double dvi_accumulate(int d, const double *W, const double *sample, const
     return ns;
 }
 
-/* terms from the sums of B samples; NCH_ENONFIN if one is not finite. */
-static int finish_terms(const nch_loss_config *cfg, size_t B, const double acc[4], double *terms)
+/* terms from the sums of B samples; NCH_ENONFIN if one is not finite.  For
+ * VF_REG without tracked r (track_reg 0) its terms are NaN, "not computed". */
+static int finish_terms(const nch_loss_config *cfg, size_t B, const double acc[4], int track_reg,
+                        double *terms)
 {
     double mean[4];
     for (int t = 0; t < 4; t++) mean[t] = acc[t] / (double)B;
     const double data = cfg->abs_w * mean[0] + cfg->rel_w * mean[1];
+    size_t checked = nterms[cfg->kind];
     terms[1] = mean[0];
     terms[2] = mean[1];
     switch (cfg->kind) {
@@ -425,6 +429,12 @@ static int finish_terms(const nch_loss_config *cfg, size_t B, const double acc[4
         terms[0] = data;
         break;
     case NCH_LOSS_VF_REG:
+        if (!track_reg) {
+            terms[0] = data;
+            terms[3] = terms[4] = NAN;
+            checked = 3;
+            break;
+        }
         terms[0] = data + cfg->reg_weight * (cfg->abs_w * mean[2] + cfg->rel_w * mean[3]);
         terms[3] = mean[2];
         terms[4] = mean[3];
@@ -434,9 +444,15 @@ static int finish_terms(const nch_loss_config *cfg, size_t B, const double acc[4
         terms[3] = mean[2];
         break;
     }
-    for (size_t t = 0; t < nterms[cfg->kind]; t++)
+    for (size_t t = 0; t < checked; t++)
         if (!isfinite(terms[t])) return NCH_ENONFIN;
     return NCH_OK;
+}
+
+/* 1 if this call computes r: VF_REG with second-order jets. */
+static int vf_tracks_reg(nch_loss_kind k, const nch_loss_work *w)
+{
+    return k == NCH_LOSS_VF_REG && w->order[0] == 2;
 }
 
 /* VF and VF_REG on the nets' jets in w, with the adjoints when asked. */
@@ -444,10 +460,10 @@ static int vf_batch(const nch_loss_config *cfg, const ctx *x, size_t B, const do
                     const double *W, int want_grad, double acc[4])
 {
     const nch_learnt *m = x->m;
-    const int d = m->d, n = 2 * d, reg = cfg->kind == NCH_LOSS_VF_REG;
+    const int d = m->d, n = 2 * d, reg = vf_tracks_reg(cfg->kind, x->w);
     const size_t width = nch_loss_sample_width(cfg->kind, d);
     /* VF_REG's error is ż − f, VF's f − ż: the norm is the same, f̄ flips. */
-    const double sign = reg ? -1.0 : 1.0;
+    const double sign = cfg->kind == NCH_LOSS_VF_REG ? -1.0 : 1.0;
     for (size_t p = 0; p < B; p++) {
         const double *zdot = samples + p * width + n;
         double f[NCH_ZMAX], e[NCH_ZMAX], et[NCH_ZMAX], r[NCH_ZMAX], rt[NCH_ZMAX];
@@ -476,8 +492,7 @@ static int vf_batch(const nch_loss_config *cfg, const ctx *x, size_t B, const do
         nch_jet bar;
         memset(&bar, 0, sizeof bar);
         rc = field_adjoint(d, &jet, f, fb, &bar);
-        /* A zero weight adds exactly nothing: skip the work. */
-        if (rc == NCH_OK && reg && cfg->reg_weight != 0) {
+        if (rc == NCH_OK && reg) {
             double rb[NCH_ZMAX];
             whiten_adjoint(n, W, rt, cfg->reg_weight * coef, rb);
             rc = reg_adjoint(d, &jet, zdot, r, rb, &bar);
@@ -537,6 +552,11 @@ int nch_loss_eval(const nch_loss_config *cfg, const nch_learnt *m, const double 
     const size_t width = nch_loss_sample_width(k, d);
     for (size_t t = 0; t < nterms[k]; t++) terms[t] = NAN;
 
+    /* A zero weight gives r no say in the gradient, so a gradient call skips
+     * r and with it the second-order jets, which cost half of the call. */
+    for (size_t s = 0; s < w->nsets; s++) w->order[s] = w->order_max[s];
+    if (k == NCH_LOSS_VF_REG && grad && cfg->reg_weight == 0) w->order[0] = 1;
+
     /* Each set's points, contiguous for the nets: VF z; DVI z1, z2. */
     for (size_t s = 0; s < w->nsets; s++) {
         const size_t col = k == NCH_LOSS_DVI ? (1 + s) * (size_t)n : 0;
@@ -555,7 +575,7 @@ int nch_loss_eval(const nch_loss_config *cfg, const nch_learnt *m, const double 
     const ctx x = {m, w};
     rc = k == NCH_LOSS_DVI ? dvi_batch(cfg, &x, B, samples, W, grad != NULL, acc)
                            : vf_batch(cfg, &x, B, samples, W, grad != NULL, acc);
-    if (rc == NCH_OK) rc = finish_terms(cfg, B, acc, terms);
+    if (rc == NCH_OK) rc = finish_terms(cfg, B, acc, vf_tracks_reg(k, w), terms);
     if (rc != NCH_OK || !grad) return rc;
 
     memset(grad, 0, m->n_params * sizeof *grad);
@@ -602,5 +622,5 @@ int nch_loss_values(const nch_loss_config *cfg, const nch_model *m, size_t B,
         for (int c = 0; c < n; c++) e[c] = f[c] - z[n + c];
         vf_accumulate(reg, n, W, z + n, e, r, ut, rt, acc);
     }
-    return rc == NCH_OK ? finish_terms(cfg, B, acc, terms) : rc;
+    return rc == NCH_OK ? finish_terms(cfg, B, acc, 1, terms) : rc;
 }

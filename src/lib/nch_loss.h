@@ -12,7 +12,10 @@
  *   VF      (z, ż):        N(f(z) − ż; ż), f the model's field (any kind);
  *   VF_REG  (z, ż):        N(ż − f(z); ż) + reg_weight·N(r; ż) with the SAME W,
  *                          r the regulariser vector of nch_reg.h at z with the
- *                          data ż (computed and tracked even at weight 0);
+ *                          data ż (computed and tracked even at weight 0, except
+ *                          by a gradient call at weight 0: there r cannot move
+ *                          the gradient, so it is skipped, its terms are NaN and
+ *                          the nets run at order 1, half the cost);
  *   DVI     (z0, z1, z2):  N(δ; z2 − z1) + reg_weight·(1/B) Σ log10 cond₂(J),
  *                          R, J = ∂R/∂z2 the Euler-DVI residual and Jacobian of
  *                          nch_scheme.h at z2 with x_{k−1} = x0, z_k = z1 (data),
@@ -20,7 +23,7 @@
  * VF_REG and DVI need θ and H: kinds canonical and noncanonical.
  *
  * Gradients: each net runs one batched forward per point set (VF: z at
- * order 1, 0 for mlp; VF_REG: z at order 2; DVI: z1 at order 1 and z2 at
+ * order 1, 0 for mlp; VF_REG: z at order 2, 1 at weight 0; DVI: z1 at order 1 and z2 at
  * order 2), the per-sample heads (field with its two solves, r, R/J/solve/
  * cond, the norm) are differentiated by hand onto the jets, and each forward
  * gets one nch_mlp_backward.  All scratch is in the work object; nothing is
@@ -47,7 +50,7 @@ typedef struct {
 } nch_loss_config;
 
 /* Tracked terms, in this order: VF: tot abs rel; VF_REG: tot abs_dz rel_dz
- * abs_reg rel_reg; DVI: tot abs rel reg.  "abs"/"rel" are the unweighted
+ * abs_reg rel_reg (the last two NaN = not computed, see above); DVI: tot abs rel reg.  "abs"/"rel" are the unweighted
  * means of the spec, "reg" the unweighted mean log10 cond2(J); tot the
  * weighted loss.  At most NCH_LOSS_NTERMS_MAX terms. */
 #define NCH_LOSS_NTERMS_MAX 5
@@ -71,7 +74,7 @@ void nch_loss_work_free(nch_loss_work *w);
 /* Loss of the model with parameters `params` (n_params, may differ from
  * m->params: the trainer and finite differences pass their own) on B
  * samples (B × width row-major): terms[nch_loss_nterms] filled; if grad is
- * not NULL it is OVERWRITTEN with ∂tot/∂params.  NCH_ENONFIN if a term or
+ * not NULL it is OVERWRITTEN with ∂tot/∂params.  NCH_ENONFIN if a computed term or
  * the gradient is not finite, NCH_ESING for a singular D_yθ or J,
  * NCH_ENOCONV if an SVD fails, NCH_EINVAL for a kind the model cannot do,
  * a work object of another kind or architecture, B = 0 or B > B_max, a

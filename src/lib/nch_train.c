@@ -43,8 +43,12 @@ static int eval_set(trainer *t, const double *params, const nch_dataset *ds, dou
     return NCH_OK;
 }
 
-static void trace_header(FILE *trace, nch_loss_kind kind, size_t nterms)
+static void trace_header(FILE *trace, const nch_loss_config *loss, size_t nterms)
 {
+    const nch_loss_kind kind = loss->kind;
+    if (kind == NCH_LOSS_VF_REG && loss->reg_weight == 0)
+        fputs("# train_abs_reg, train_rel_reg: nan, not computed (at weight 0 the training "
+              "batches skip r; the test columns track it)\n", trace);
     fputs("# stage epoch lr", trace);
     for (int set = 0; set < 2; set++)
         for (size_t k = 0; k < nterms; k++) fprintf(trace, " %s_%s", set ? "test" : "train", nch_loss_term_name(kind, k));
@@ -81,7 +85,7 @@ int nch_train(nch_learnt *m, const nch_train_config *cfg, const nch_dataset *tra
     if (rc == NCH_OK) {
         gsl_rng_set(rng, cfg->seed);
         for (size_t i = 0; i < train->n; i++) order[i] = i;
-        if (trace) trace_header(trace, cfg->loss.kind, t.nterms);
+        if (trace) trace_header(trace, &cfg->loss, t.nterms);
     }
     for (size_t s = 0; rc == NCH_OK && s < cfg->n_stages; s++) {
         nch_adam opt;
