@@ -21,6 +21,7 @@ struct nch_mlp_work {
     double *V[NCH_MLP_LMAX];    /* (B·K) × w_l    post-activation jets */
     double *T[NCH_MLP_LMAX];    /* B × w_l        tanh of the pre-activation values */
     double *Vbar, *Ubar;        /* (B·K) × max w  adjoint scratch */
+    double *C;                  /* 7 × max w      STanh scratch of one point */
     double *mem;
 };
 
@@ -127,7 +128,7 @@ nch_mlp_work *nch_mlp_work_alloc(const nch_mlp *net, size_t B_max, int order_max
     if (B_max > (size_t)INT_MAX / K / wmax) return NULL;
     const size_t rows = B_max * K;
 
-    size_t total = pad8(rows * net->n) + 2 * pad8(rows * wmax);
+    size_t total = pad8(rows * net->n) + 2 * pad8(rows * wmax) + pad8(7 * wmax);
     for (size_t l = 0; l < net->depth; l++)
         total += 2 * pad8(rows * net->width[l]) + pad8(B_max * net->width[l]);
     if (total > SIZE_MAX / sizeof(double)) return NULL;
@@ -150,6 +151,7 @@ nch_mlp_work *nch_mlp_work_alloc(const nch_mlp *net, size_t B_max, int order_max
     w->A0 = carve(&p, rows * net->n);
     w->Vbar = carve(&p, rows * wmax);
     w->Ubar = carve(&p, rows * wmax);
+    w->C = carve(&p, 7 * wmax);
     for (size_t l = 0; l < net->depth; l++) {
         w->U[l] = carve(&p, rows * net->width[l]);
         w->V[l] = carve(&p, rows * net->width[l]);
@@ -190,76 +192,112 @@ static void input_forward(const nch_mlp *net, size_t B, const double *z, int ord
 
 /* ---------------------------------------------------------------- STanh
  * σ(u) = (1 + s u) T, T = tanh u, S = 1 − T² (engine.md §2, §3).  One point's
- * jets of a layer of width m are K rows of m; neuron j is column j. */
+ * jets of a layer of width m are K rows of m; neuron j is column j.
+ *
+ * Per point, the per-neuron coefficients (σ′, σ″, …) go to scratch first;
+ * then each jet component is one stride-1 pass over the neurons, which the
+ * compiler vectorises (the Makefile's VECTORISE_FLAGS).  Every neuron's arithmetic, sums included, is in the
+ * order of the one-neuron formulas, so results do not depend on the vector
+ * width or on this layout. */
 
-/* U → V for B points; T[p·m + j] keeps tanh for the backward pass. */
-static void stanh_forward(size_t B, size_t n, int order, size_t m, const double *s,
-                          const double *U, double *T, double *V)
+/* U → V for B points; T[p·m + j] keeps tanh for the backward pass; C is
+ * scratch of 2m. */
+static void stanh_forward(size_t B, size_t n, int order, size_t m, const double *restrict s,
+                          const double *restrict U, double *restrict T, double *restrict V,
+                          double *restrict C)
 {
     const size_t K = nch_mlp_ncomp(n, order);
+    double *d1 = C, *d2 = C + m; /* σ′, σ″ */
     for (size_t p = 0; p < B; p++) {
         const double *u = U + p * K * m;
         double *v = V + p * K * m, *t = T + p * m;
+        for (size_t j = 0; j < m; j++) t[j] = tanh(u[j]);
+        for (size_t j = 0; j < m; j++) v[j] = (1.0 + s[j] * u[j]) * t[j];
+        if (order == 0) continue;
         for (size_t j = 0; j < m; j++) {
-            const double x = u[j], th = tanh(x), S = 1.0 - th * th, a = 1.0 + s[j] * x;
-            t[j] = th;
-            v[j] = a * th;
-            if (order == 0) continue;
-            const double d1 = s[j] * th + a * S; /* σ′ */
-            for (size_t i = 0; i < n; i++) v[(1 + i) * m + j] = d1 * u[(1 + i) * m + j];
-            if (order == 1) continue;
-            const double d2 = 2.0 * S * (s[j] - a * th); /* σ″ */
-            size_t c = 1 + n;
-            for (size_t i = 0; i < n; i++)
-                for (size_t k = i; k < n; k++, c++)
-                    v[c * m + j] = d2 * u[(1 + i) * m + j] * u[(1 + k) * m + j] + d1 * u[c * m + j];
+            const double x = u[j], th = t[j], S = 1.0 - th * th, a = 1.0 + s[j] * x;
+            d1[j] = s[j] * th + a * S;
+            d2[j] = 2.0 * S * (s[j] - a * th);
         }
+        for (size_t i = 0; i < n; i++) {
+            const double *g = u + (1 + i) * m;
+            double *vg = v + (1 + i) * m;
+            for (size_t j = 0; j < m; j++) vg[j] = d1[j] * g[j];
+        }
+        if (order == 1) continue;
+        size_t c = 1 + n;
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = i; k < n; k++, c++) {
+                const double *gi = u + (1 + i) * m, *gk = u + (1 + k) * m, *h = u + c * m;
+                double *vh = v + c * m;
+                for (size_t j = 0; j < m; j++) vh[j] = d2[j] * gi[j] * gk[j] + d1[j] * h[j];
+            }
     }
 }
 
-/* Vbar → Ubar for B points; ADDS ∂L/∂s to sbar (m). */
-static void stanh_backward(size_t B, size_t n, int order, size_t m, const double *s,
-                           const double *U, const double *T, const double *Vbar, double *Ubar,
-                           double *sbar)
+/* Vbar → Ubar for B points; ADDS ∂L/∂s to sbar (m); C is scratch of 7m. */
+static void stanh_backward(size_t B, size_t n, int order, size_t m, const double *restrict s,
+                           const double *restrict U, const double *restrict T,
+                           const double *restrict Vbar, double *restrict Ubar,
+                           double *restrict sbar, double *restrict C)
 {
     const size_t K = nch_mlp_ncomp(n, order);
+    double *d1 = C, *d2 = C + m, *d3 = C + 2 * m; /* σ′, σ″, σ‴ */
+    double *ds1 = C + 3 * m, *ds2 = C + 4 * m;    /* ∂σ′/∂s, ∂σ″/∂s */
+    double *gv = C + 5 * m, *sb = C + 6 * m;
     for (size_t p = 0; p < B; p++) {
         const double *u = U + p * K * m, *vb = Vbar + p * K * m, *t = T + p * m;
         double *ub = Ubar + p * K * m;
+        /* ub[j] accumulates ∂L/∂u_j as it goes, sb[j] ∂L/∂s_j of this point. */
         for (size_t j = 0; j < m; j++) {
             const double x = u[j], th = t[j], S = 1.0 - th * th, a = 1.0 + s[j] * x;
-            const double d1 = s[j] * th + a * S;
-            double u0 = d1 * vb[j], sb = x * th * vb[j]; /* ∂σ/∂s = uT */
-            if (order >= 1) {
-                const double d2 = 2.0 * S * (s[j] - a * th);
-                const double ds1 = th + x * S; /* ∂σ′/∂s */
-                double gv = 0.0;
-                for (size_t i = 0; i < n; i++) {
-                    gv += u[(1 + i) * m + j] * vb[(1 + i) * m + j];
-                    ub[(1 + i) * m + j] = d1 * vb[(1 + i) * m + j];
-                }
-                u0 += d2 * gv;
-                sb += ds1 * gv;
-                if (order == 2) {
-                    const double d3 = 2.0 * S * (a * (2.0 * th * th - S) - 3.0 * s[j] * th);
-                    const double ds2 = 2.0 * S * (1.0 - x * th); /* ∂σ″/∂s */
-                    size_t c = 1 + n;
-                    for (size_t i = 0; i < n; i++)
-                        for (size_t k = i; k < n; k++, c++) {
-                            const double gi = u[(1 + i) * m + j], gk = u[(1 + k) * m + j];
-                            const double h = u[c * m + j], hb = vb[c * m + j];
-                            u0 += (d3 * gi * gk + d2 * h) * hb;
-                            sb += (ds2 * gi * gk + ds1 * h) * hb;
-                            /* v_ik ∋ σ″ u_i u_k: on the diagonal both adds hit u_i. */
-                            ub[(1 + i) * m + j] += d2 * hb * gk;
-                            ub[(1 + k) * m + j] += d2 * hb * gi;
-                            ub[c * m + j] = d1 * hb;
-                        }
+            d1[j] = s[j] * th + a * S;
+            ub[j] = d1[j] * vb[j];
+            sb[j] = x * th * vb[j]; /* ∂σ/∂s = uT */
+        }
+        if (order >= 1) {
+            for (size_t j = 0; j < m; j++) {
+                const double x = u[j], th = t[j], S = 1.0 - th * th, a = 1.0 + s[j] * x;
+                d2[j] = 2.0 * S * (s[j] - a * th);
+                ds1[j] = th + x * S;
+            }
+            for (size_t j = 0; j < m; j++) gv[j] = 0.0;
+            for (size_t i = 0; i < n; i++) {
+                const double *g = u + (1 + i) * m, *gb = vb + (1 + i) * m;
+                double *ug = ub + (1 + i) * m;
+                for (size_t j = 0; j < m; j++) {
+                    gv[j] += g[j] * gb[j];
+                    ug[j] = d1[j] * gb[j];
                 }
             }
-            ub[j] = u0;
-            sbar[j] += sb;
+            for (size_t j = 0; j < m; j++) {
+                ub[j] += d2[j] * gv[j];
+                sb[j] += ds1[j] * gv[j];
+            }
         }
+        if (order == 2) {
+            for (size_t j = 0; j < m; j++) {
+                const double x = u[j], th = t[j], S = 1.0 - th * th, a = 1.0 + s[j] * x;
+                d3[j] = 2.0 * S * (a * (2.0 * th * th - S) - 3.0 * s[j] * th);
+                ds2[j] = 2.0 * S * (1.0 - x * th);
+            }
+            size_t c = 1 + n;
+            for (size_t i = 0; i < n; i++)
+                for (size_t k = i; k < n; k++, c++) {
+                    const double *gi = u + (1 + i) * m, *gk = u + (1 + k) * m;
+                    const double *h = u + c * m, *hb = vb + c * m;
+                    double *ui = ub + (1 + i) * m, *uk = ub + (1 + k) * m, *uh = ub + c * m;
+                    for (size_t j = 0; j < m; j++) {
+                        ub[j] += (d3[j] * gi[j] * gk[j] + d2[j] * h[j]) * hb[j];
+                        sb[j] += (ds2[j] * gi[j] * gk[j] + ds1[j] * h[j]) * hb[j];
+                        uh[j] = d1[j] * hb[j];
+                    }
+                    /* v_ik ∋ σ″ u_i u_k: on the diagonal both adds hit u_i. */
+                    for (size_t j = 0; j < m; j++) ui[j] += d2[j] * hb[j] * gk[j];
+                    for (size_t j = 0; j < m; j++) uk[j] += d2[j] * hb[j] * gi[j];
+                }
+        }
+        for (size_t j = 0; j < m; j++) sbar[j] += sb[j];
     }
 }
 
@@ -319,7 +357,8 @@ int nch_mlp_forward(const nch_mlp *net, const double *params, size_t B, const do
         const size_t m = net->width[l];
         affine_forward(B, K, fan_in(net, l), m, A, params + net->off_W[l],
                        params + net->off_b[l], w->U[l]);
-        stanh_forward(B, net->n, order, m, params + net->off_s[l], w->U[l], w->T[l], w->V[l]);
+        stanh_forward(B, net->n, order, m, params + net->off_s[l], w->U[l], w->T[l], w->V[l],
+                      w->C);
         A = w->V[l];
     }
     affine_forward(B, K, fan_in(net, L), net->n_out, A, params + net->off_W[L], NULL, out);
@@ -339,7 +378,7 @@ int nch_mlp_backward(const nch_mlp *net, const double *params, nch_mlp_work *w,
     for (size_t l = L; l-- > 0;) {
         const size_t m = net->width[l];
         stanh_backward(B, net->n, w->order, m, params + net->off_s[l], w->U[l], w->T[l], w->Vbar,
-                       w->Ubar, grad + net->off_s[l]);
+                       w->Ubar, grad + net->off_s[l], w->C);
         /* The input map has no parameters, so its adjoint is not needed. */
         affine_backward(B, K, fan_in(net, l), m, l == 0 ? w->A0 : w->V[l - 1],
                         params + net->off_W[l], w->Ubar, grad + net->off_W[l],
