@@ -26,7 +26,7 @@ ifeq ($(filter $(PROFILE),paper quick),)
   $(error PROFILE must be paper or quick (got '$(PROFILE)'))
 endif
 Q := $(if $(filter 1,$(V)),,@)
-say = $(if $(filter 1,$(V)),,@printf '  %-8s %s\n' $(1) $(2);)
+say = $(if $(filter 1,$(V)),,@printf '  %-8s %s\n' '$(1)' '$(2)';)
 
 # Results must not depend on thread scheduling: one BLAS thread everywhere.
 export OPENBLAS_NUM_THREADS := 1
@@ -245,6 +245,10 @@ $(SL_DATA) &: bin/fig_scheme_learning data/models/scheme.model data/models/vf_re
 	   --dvi-steps $(call param,long_dvi_steps) --every $(call param,sl_every) --exact-h $(call param,sl_exact_h) \
 	   --period-max $(call param,period_max) --outdir $(SL)
 figures/scheme_learning.pdf: $(SL_DATA)
+# Under -j, make starts the first ready prerequisite of the paper: this, the
+# longest simulation, then goes right after its three models, ahead of the
+# seed study's trainings, and a parallel build ends on short steps.
+EARLY_DATA := $(SL_DATA)
 figures/scheme_learning.pdf: GP_VARS = h=$(call param,long_h)
 
 # --- Linear backward error analysis (spec: linear-bea.md) -----------------
