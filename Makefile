@@ -245,10 +245,6 @@ $(SL_DATA) &: bin/fig_scheme_learning data/models/scheme.model data/models/vf_re
 	   --dvi-steps $(call param,long_dvi_steps) --every $(call param,sl_every) --exact-h $(call param,sl_exact_h) \
 	   --period-max $(call param,period_max) --outdir $(SL)
 figures/scheme_learning.pdf: $(SL_DATA)
-# Under -j, make starts the first ready prerequisite of the paper: this, the
-# longest simulation, then goes right after its three models, ahead of the
-# seed study's trainings, and a parallel build ends on short steps.
-EARLY_DATA := $(SL_DATA)
 figures/scheme_learning.pdf: GP_VARS = h=$(call param,long_h)
 
 # --- Linear backward error analysis (spec: linear-bea.md) -----------------

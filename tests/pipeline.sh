@@ -15,6 +15,7 @@ export SOURCE_DATE_EPOCH=1700000000
 mk() { make --no-print-directory PROFILE=quick TIMES=no "$@"; }
 mk >/dev/null || fail "first make failed"
 [ -s paper/paper.pdf ] || fail "no paper/paper.pdf"
+! grep -E 'multiply defined|undefined|Overfull|Underfull' build/paper/paper.log || fail "LaTeX warnings above"
 mk -q || fail "make -q: not up to date after a full build"
 
 # The quick profile's numbers still show the findings that do not depend on

@@ -44,7 +44,7 @@ verify:
 PAPER_TEX := $(wildcard paper/*.tex) paper/refs.bib CITATION.cff
 GENERATED_TEX := build/tex/params.tex build/tex/numbers.tex build/tex/versions.tex build/tex/times.tex \
    build/tex/published.tex
-paper/paper.pdf: $(EARLY_DATA) $(MODEL_FILES) $(PAPER_TEX) $(GENERATED_TEX) $(FIGURES) $(if $(filter yes,$(VERIFY)),build/stamps/verified) | build/paper $(ENV_STAMP)
+paper/paper.pdf: $(MODEL_FILES) $(PAPER_TEX) $(GENERATED_TEX) $(FIGURES) $(if $(filter yes,$(VERIFY)),build/stamps/verified) | build/paper $(ENV_STAMP)
 	$(call say,LATEX,$@)
 	$(Q)printf '\\newcommand{\\nchcommit}{%s}\n\\newcommand{\\nchprofile}{%s}\n\\newcommand{\\nchversion}{%s}\n' \
 	  '$(NCH_GIT_COMMIT)' '$(PROFILE)' '$(NCH_VERSION)' > build/tex/build.tex
