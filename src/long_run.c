@@ -23,7 +23,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 enum { MAX_IC = 8 };
 
@@ -73,16 +72,14 @@ static params parse(int argc, char **argv)
     return p;
 }
 
-/* PREFIX + suffix as the directory and the file name nch_fig_open wants. */
+/* Opens PREFIX + suffix. */
 static void open_output(nch_ofile *f, const char *prefix, const char *suffix, const char *content,
                         const char *columns)
 {
     char path[4096];
     if (snprintf(path, sizeof path, "%s%s", prefix, suffix) >= (int)sizeof path)
         nch_die(NCH_EXIT_USAGE, "--out: path too long (%s)", prefix);
-    char *slash = strrchr(path, '/');
-    if (slash) *slash = '\0';
-    nch_fig_open(f, slash ? path : ".", slash ? slash + 1 : path, content, columns);
+    nch_fig_open_path(f, path, content, columns);
 }
 
 int main(int argc, char **argv)

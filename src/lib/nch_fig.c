@@ -18,12 +18,18 @@ void nch_fig_point(const char *opt, const char *arg, double (*pts)[2], size_t *n
     ++*n;
 }
 
-void nch_fig_open(nch_ofile *f, const char *dir, const char *name, const char *content, const char *columns)
+void nch_fig_open_path(nch_ofile *f, const char *path, const char *content, const char *columns)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
     nch_ofile_xopen(f, path);
     nch_tsv_provenance(f->fp);
     nch_tsv_param(f->fp, "content", "%s", content);
     nch_tsv_columns(f->fp, columns);
+}
+
+void nch_fig_open(nch_ofile *f, const char *dir, const char *name, const char *content, const char *columns)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+        nch_die(NCH_EXIT_USAGE, "output path too long (%s/%s)", dir, name);
+    nch_fig_open_path(f, path, content, columns);
 }

@@ -16,8 +16,11 @@ _Noreturn void nch_fig_usage(const char *bad, const char *synopsis);
 /* Appends the point "X,Y" of --opt to pts (n of at most max stored). */
 void nch_fig_point(const char *opt, const char *arg, double (*pts)[2], size_t *n, size_t max);
 
-/* Opens DIR/NAME for atomic writing with the provenance header, a
- * "# content:" line and the column line. */
+/* Opens PATH for atomic writing with the provenance header, a "# content:"
+ * line and the column line; dies (status 2) if PATH is too long. */
+void nch_fig_open_path(nch_ofile *f, const char *path, const char *content, const char *columns);
+
+/* nch_fig_open_path of DIR/NAME. */
 void nch_fig_open(nch_ofile *f, const char *dir, const char *name, const char *content, const char *columns);
 
 #endif
