@@ -47,6 +47,11 @@ size_t nch_loss_sample_width(nch_loss_kind k, int d)
     return (k == NCH_LOSS_DVI ? 6 : 4) * (size_t)d;
 }
 
+int nch_loss_grad_skips_reg(const nch_loss_config *cfg)
+{
+    return cfg->kind == NCH_LOSS_VF_REG && cfg->reg_weight == 0;
+}
+
 int nch_loss_supports(nch_loss_kind k, nch_learnt_kind mk)
 {
     if ((size_t)k >= NLOSS || mk < NCH_LEARNT_MLP || mk > NCH_LEARNT_NONCANONICAL) return 0;
@@ -555,7 +560,7 @@ int nch_loss_eval(const nch_loss_config *cfg, const nch_learnt *m, const double 
     /* A zero weight gives r no say in the gradient, so a gradient call skips
      * r and with it the second-order jets, which cost half of the call. */
     for (size_t s = 0; s < w->nsets; s++) w->order[s] = w->order_max[s];
-    if (k == NCH_LOSS_VF_REG && grad && cfg->reg_weight == 0) w->order[0] = 1;
+    if (grad && nch_loss_grad_skips_reg(cfg)) w->order[0] = 1;
 
     /* Each set's points, contiguous for the nets: VF z; DVI z1, z2. */
     for (size_t s = 0; s < w->nsets; s++) {

@@ -57,6 +57,10 @@ typedef struct {
 size_t nch_loss_nterms(nch_loss_kind k);
 const char *nch_loss_term_name(nch_loss_kind k, size_t i); /* NULL if out of range */
 
+/* 1 if gradient calls of cfg skip r (VF_REG at weight 0), so that their
+ * abs_reg and rel_reg terms are NaN. */
+int nch_loss_grad_skips_reg(const nch_loss_config *cfg);
+
 /* A sample is one row of doubles: VF and VF_REG: (z, ż) → 4d values;
  * DVI: (z0, z1, z2) → 6d values. */
 size_t nch_loss_sample_width(nch_loss_kind k, int d);

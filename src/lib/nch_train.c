@@ -46,7 +46,7 @@ static int eval_set(trainer *t, const double *params, const nch_dataset *ds, dou
 static void trace_header(FILE *trace, const nch_loss_config *loss, size_t nterms)
 {
     const nch_loss_kind kind = loss->kind;
-    if (kind == NCH_LOSS_VF_REG && loss->reg_weight == 0)
+    if (nch_loss_grad_skips_reg(loss))
         fputs("# train_abs_reg, train_rel_reg: nan, not computed (at weight 0 the training "
               "batches skip r; the test columns track it)\n", trace);
     fputs("# stage epoch lr", trace);
