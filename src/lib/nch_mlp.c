@@ -8,6 +8,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+/* Rows of per-neuron STanh scratch (stanh_scratch below). */
+enum { STANH_ROWS = 9 };
+
 struct nch_mlp_work {
     /* The shape it was sized for, checked on every call. */
     size_t n, n_out, depth, width[NCH_MLP_LMAX];
@@ -21,7 +24,7 @@ struct nch_mlp_work {
     double *V[NCH_MLP_LMAX];    /* (B·K) × w_l    post-activation jets */
     double *T[NCH_MLP_LMAX];    /* B × w_l        tanh of the pre-activation values */
     double *Vbar, *Ubar;        /* (B·K) × max w  adjoint scratch */
-    double *C;                  /* 7 × max w      STanh scratch of one point */
+    double *C;                  /* STANH_ROWS × max w  STanh scratch of one point */
     double *mem;
 };
 
@@ -128,7 +131,7 @@ nch_mlp_work *nch_mlp_work_alloc(const nch_mlp *net, size_t B_max, int order_max
     if (B_max > (size_t)INT_MAX / K / wmax) return NULL;
     const size_t rows = B_max * K;
 
-    size_t total = pad8(rows * net->n) + 2 * pad8(rows * wmax) + pad8(7 * wmax);
+    size_t total = pad8(rows * net->n) + 2 * pad8(rows * wmax) + pad8(STANH_ROWS * wmax);
     for (size_t l = 0; l < net->depth; l++)
         total += 2 * pad8(rows * net->width[l]) + pad8(B_max * net->width[l]);
     if (total > SIZE_MAX / sizeof(double)) return NULL;
@@ -151,7 +154,7 @@ nch_mlp_work *nch_mlp_work_alloc(const nch_mlp *net, size_t B_max, int order_max
     w->A0 = carve(&p, rows * net->n);
     w->Vbar = carve(&p, rows * wmax);
     w->Ubar = carve(&p, rows * wmax);
-    w->C = carve(&p, 7 * wmax);
+    w->C = carve(&p, STANH_ROWS * wmax);
     for (size_t l = 0; l < net->depth; l++) {
         w->U[l] = carve(&p, rows * net->width[l]);
         w->V[l] = carve(&p, rows * net->width[l]);
@@ -196,71 +199,100 @@ static void input_forward(const nch_mlp *net, size_t B, const double *z, int ord
  *
  * Per point, the per-neuron coefficients (σ′, σ″, …) go to scratch first;
  * then each jet component is one stride-1 pass over the neurons, which the
- * compiler vectorises (the Makefile's VECTORISE_FLAGS).  Every neuron's arithmetic, sums included, is in the
- * order of the one-neuron formulas, so results do not depend on the vector
- * width or on this layout. */
+ * compiler vectorises (the Makefile's VECTORISE_FLAGS).  Every neuron's
+ * arithmetic, sums included, is in the order of the one-neuron formulas, so
+ * results do not depend on the vector width or on this layout. */
+
+/* The rows of the STanh scratch C (STANH_ROWS × m). */
+typedef struct {
+    double *a, *S, *d1, *d2, *ds1, *d3, *ds2; /* 1 + s u, S, σ′, σ″, ∂σ′/∂s, σ‴, ∂σ″/∂s */
+    double *gv, *sb;                          /* backward accumulators */
+} stanh_scratch;
+
+static stanh_scratch stanh_rows(double *C, size_t m)
+{
+    return (stanh_scratch){C, C + m, C + 2 * m, C + 3 * m, C + 4 * m, C + 5 * m, C + 6 * m,
+                           C + 7 * m, C + 8 * m};
+}
+
+/* The coefficients of one point up to derivative `deriv` of σ: a always;
+ * deriv ≥ 1: S, σ′; ≥ 2: σ″; ≥ 3: σ‴; and, with ds (backward pass),
+ * ∂σ′/∂s at deriv ≥ 2, ∂σ″/∂s at deriv ≥ 3.  t = tanh u. */
+static void stanh_coefficients(size_t m, int deriv, int ds, const double *restrict s,
+                               const double *restrict u, const double *restrict t,
+                               const stanh_scratch *c)
+{
+    for (size_t j = 0; j < m; j++) c->a[j] = 1.0 + s[j] * u[j];
+    if (deriv < 1) return;
+    for (size_t j = 0; j < m; j++) {
+        c->S[j] = 1.0 - t[j] * t[j];
+        c->d1[j] = s[j] * t[j] + c->a[j] * c->S[j];
+    }
+    if (deriv < 2) return;
+    for (size_t j = 0; j < m; j++) c->d2[j] = 2.0 * c->S[j] * (s[j] - c->a[j] * t[j]);
+    if (ds)
+        for (size_t j = 0; j < m; j++) c->ds1[j] = t[j] + u[j] * c->S[j];
+    if (deriv < 3) return;
+    for (size_t j = 0; j < m; j++) {
+        const double S = c->S[j], a = c->a[j], th = t[j];
+        c->d3[j] = 2.0 * S * (a * (2.0 * th * th - S) - 3.0 * s[j] * th);
+        c->ds2[j] = 2.0 * S * (1.0 - u[j] * th);
+    }
+}
 
 /* U → V for B points; T[p·m + j] keeps tanh for the backward pass; C is
- * scratch of 2m. */
+ * scratch of STANH_ROWS × m. */
 static void stanh_forward(size_t B, size_t n, int order, size_t m, const double *restrict s,
                           const double *restrict U, double *restrict T, double *restrict V,
                           double *restrict C)
 {
     const size_t K = nch_mlp_ncomp(n, order);
-    double *d1 = C, *d2 = C + m; /* σ′, σ″ */
+    const stanh_scratch c = stanh_rows(C, m);
+    const double *d1 = c.d1, *d2 = c.d2;
     for (size_t p = 0; p < B; p++) {
         const double *u = U + p * K * m;
         double *v = V + p * K * m, *t = T + p * m;
         for (size_t j = 0; j < m; j++) t[j] = tanh(u[j]);
-        for (size_t j = 0; j < m; j++) v[j] = (1.0 + s[j] * u[j]) * t[j];
+        stanh_coefficients(m, order, 0, s, u, t, &c);
+        for (size_t j = 0; j < m; j++) v[j] = c.a[j] * t[j];
         if (order == 0) continue;
-        for (size_t j = 0; j < m; j++) {
-            const double x = u[j], th = t[j], S = 1.0 - th * th, a = 1.0 + s[j] * x;
-            d1[j] = s[j] * th + a * S;
-            d2[j] = 2.0 * S * (s[j] - a * th);
-        }
         for (size_t i = 0; i < n; i++) {
             const double *g = u + (1 + i) * m;
             double *vg = v + (1 + i) * m;
             for (size_t j = 0; j < m; j++) vg[j] = d1[j] * g[j];
         }
         if (order == 1) continue;
-        size_t c = 1 + n;
+        size_t cc = 1 + n;
         for (size_t i = 0; i < n; i++)
-            for (size_t k = i; k < n; k++, c++) {
-                const double *gi = u + (1 + i) * m, *gk = u + (1 + k) * m, *h = u + c * m;
-                double *vh = v + c * m;
+            for (size_t k = i; k < n; k++, cc++) {
+                const double *gi = u + (1 + i) * m, *gk = u + (1 + k) * m, *h = u + cc * m;
+                double *vh = v + cc * m;
                 for (size_t j = 0; j < m; j++) vh[j] = d2[j] * gi[j] * gk[j] + d1[j] * h[j];
             }
     }
 }
 
-/* Vbar → Ubar for B points; ADDS ∂L/∂s to sbar (m); C is scratch of 7m. */
+/* Vbar → Ubar for B points; ADDS ∂L/∂s to sbar (m); C is scratch of
+ * STANH_ROWS × m. */
 static void stanh_backward(size_t B, size_t n, int order, size_t m, const double *restrict s,
                            const double *restrict U, const double *restrict T,
                            const double *restrict Vbar, double *restrict Ubar,
                            double *restrict sbar, double *restrict C)
 {
     const size_t K = nch_mlp_ncomp(n, order);
-    double *d1 = C, *d2 = C + m, *d3 = C + 2 * m; /* σ′, σ″, σ‴ */
-    double *ds1 = C + 3 * m, *ds2 = C + 4 * m;    /* ∂σ′/∂s, ∂σ″/∂s */
-    double *gv = C + 5 * m, *sb = C + 6 * m;
+    const stanh_scratch c = stanh_rows(C, m);
+    const double *d1 = c.d1, *d2 = c.d2, *d3 = c.d3, *ds1 = c.ds1, *ds2 = c.ds2;
+    double *gv = c.gv, *sb = c.sb;
     for (size_t p = 0; p < B; p++) {
         const double *u = U + p * K * m, *vb = Vbar + p * K * m, *t = T + p * m;
         double *ub = Ubar + p * K * m;
+        stanh_coefficients(m, order + 1, 1, s, u, t, &c);
         /* ub[j] accumulates ∂L/∂u_j as it goes, sb[j] ∂L/∂s_j of this point. */
         for (size_t j = 0; j < m; j++) {
-            const double x = u[j], th = t[j], S = 1.0 - th * th, a = 1.0 + s[j] * x;
-            d1[j] = s[j] * th + a * S;
             ub[j] = d1[j] * vb[j];
-            sb[j] = x * th * vb[j]; /* ∂σ/∂s = uT */
+            sb[j] = u[j] * t[j] * vb[j]; /* ∂σ/∂s = uT */
         }
         if (order >= 1) {
-            for (size_t j = 0; j < m; j++) {
-                const double x = u[j], th = t[j], S = 1.0 - th * th, a = 1.0 + s[j] * x;
-                d2[j] = 2.0 * S * (s[j] - a * th);
-                ds1[j] = th + x * S;
-            }
             for (size_t j = 0; j < m; j++) gv[j] = 0.0;
             for (size_t i = 0; i < n; i++) {
                 const double *g = u + (1 + i) * m, *gb = vb + (1 + i) * m;
@@ -276,17 +308,12 @@ static void stanh_backward(size_t B, size_t n, int order, size_t m, const double
             }
         }
         if (order == 2) {
-            for (size_t j = 0; j < m; j++) {
-                const double x = u[j], th = t[j], S = 1.0 - th * th, a = 1.0 + s[j] * x;
-                d3[j] = 2.0 * S * (a * (2.0 * th * th - S) - 3.0 * s[j] * th);
-                ds2[j] = 2.0 * S * (1.0 - x * th);
-            }
-            size_t c = 1 + n;
+            size_t cc = 1 + n;
             for (size_t i = 0; i < n; i++)
-                for (size_t k = i; k < n; k++, c++) {
+                for (size_t k = i; k < n; k++, cc++) {
                     const double *gi = u + (1 + i) * m, *gk = u + (1 + k) * m;
-                    const double *h = u + c * m, *hb = vb + c * m;
-                    double *ui = ub + (1 + i) * m, *uk = ub + (1 + k) * m, *uh = ub + c * m;
+                    const double *h = u + cc * m, *hb = vb + cc * m;
+                    double *ui = ub + (1 + i) * m, *uk = ub + (1 + k) * m, *uh = ub + cc * m;
                     for (size_t j = 0; j < m; j++) {
                         ub[j] += (d3[j] * gi[j] * gk[j] + d2[j] * h[j]) * hb[j];
                         sb[j] += (ds2[j] * gi[j] * gk[j] + ds1[j] * h[j]) * hb[j];
