@@ -58,8 +58,9 @@ TEST_LDLIBS := -lcmocka $(LDLIBS)
 TOOLCHAIN_ID := $(CC) $(shell $(CC) -dumpfullversion 2>/dev/null) | $(CPPFLAGS) $(CFLAGS) $(WARN) | $(VECTORISE_FLAGS) | $(LDLIBS) | $(SAN_FLAGS)
 stamp_if_changed = $(shell mkdir -p build/stamps && { printf '%s\n' '$(2)' | cmp -s - $(1) || printf '%s\n' '$(2)' > $(1); })
 $(call stamp_if_changed,build/stamps/toolchain,$(TOOLCHAIN_ID))
-# Data depend on the profile: switching PROFILE reruns the programs.
-$(call stamp_if_changed,build/stamps/profile,$(PROFILE))
+# Data depend on the profile and on the numerical environment (NCH_NUMENV,
+# nch_numenv.h): switching either reruns the programs.
+$(call stamp_if_changed,build/stamps/profile,$(PROFILE) $(NCH_NUMENV))
 TOOLCHAIN := build/stamps/toolchain
 PROFILE_STAMP := build/stamps/profile
 
@@ -99,7 +100,7 @@ bin/%: src/%.c $(LIB) $(TOOLCHAIN) | bin build/dep $(ENV_STAMP)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -MF build/dep/$*.d -MT $@ $< $(LIB) $(LDLIBS) -o $@
 # Training is the expensive step: bin/train links only the modules it uses,
 # so that editing a figure's helpers does not retrain every model.
-TRAIN_OBJ := $(foreach m,err tsv cli fig dataset learnt mlp model loss reg scheme train adam,build/obj/nch_$(m).o)
+TRAIN_OBJ := $(foreach m,err tsv cli fig dataset learnt mlp model loss reg scheme train adam numenv,build/obj/nch_$(m).o)
 bin/train: src/train.c $(TRAIN_OBJ) $(TOOLCHAIN) | bin build/dep $(ENV_STAMP)
 	$(call say,CCLD,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -MF build/dep/train.d -MT $@ $< $(TRAIN_OBJ) $(LDLIBS) -o $@
@@ -109,6 +110,12 @@ programs: $(PROGRAMS)
 # `$(call param,NAME)` is NAME_quick under PROFILE=quick when that exists.
 include $(sort $(wildcard src/config/*.conf))
 param = $(or $($(1)_$(PROFILE)),$($(1)))
+# The pinned numerical environment (nch_numenv.h) is compiled in from its
+# home, src/config/numenv.conf.
+NUMENV_OBJ := build/obj/nch_numenv.o build/san/obj/nch_numenv.o
+$(NUMENV_OBJ): src/config/numenv.conf
+$(NUMENV_OBJ): CPPFLAGS += -DNCH_NUMENV_CORETYPE='"$(numenv_openblas_coretype)"' \
+   -DNCH_NUMENV_HWCAPS='"$(numenv_glibc_hwcaps)"'
 comma := ,
 space := $(subst ,, )
 csv = $(subst $(space),$(comma),$(strip $(1)))
@@ -122,7 +129,7 @@ timed = src/scripts/timed.sh $(1)
 # --- Lotka-Volterra datasets (spec lotka-volterra.md §3) -------------------
 LV := data/lv
 LV_DATA := $(foreach s,train test val,$(LV)/traj-$(s).tsv $(LV)/vf-$(s).tsv)
-$(LV_DATA) &: bin/lv_data src/config/lv_data.conf $(PROFILE_STAMP)
+$(LV_DATA) &: bin/lv_data src/config/lv_data.conf $(PROFILE_STAMP) | build/numenv.txt
 	$(call say,RUN,$<)
 	$(Q)mkdir -p $(LV)
 	$(Q)$(call timed,lv_data) $< --seed $(call param,lv_seed) --n-ic $(call param,lv_n_ic) --hmin $(call param,lv_hmin) \

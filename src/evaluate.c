@@ -15,6 +15,7 @@
 #include "nch_learnt.h"
 #include "nch_loss.h"
 #include "nch_lv.h"
+#include "nch_numenv.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@ static void usage(const char *bad)
 int main(int argc, char **argv)
 {
     nch_set_program(argv[0]);
+    nch_numenv_pin(argv);
     const char *model_name = NULL, *data = NULL;
     double abs_w = 1, rel_w = 1;
     static const struct option opts[] = {{"model", required_argument, 0, 'm'},

@@ -18,6 +18,7 @@
 #include "nch_fig.h"
 #include "nch_learnt.h"
 #include "nch_lv.h"
+#include "nch_numenv.h"
 #include "nch_run.h"
 #include "nch_traj.h"
 #include "nch_tsv.h"
@@ -75,6 +76,7 @@ static params parse(int argc, char **argv)
 int main(int argc, char **argv)
 {
     nch_set_program(argv[0]);
+    nch_numenv_pin(argv);
     params p = parse(argc, argv);
     long n = nch_cli_steps("--T", p.T, p.h);
     nch_model reference;

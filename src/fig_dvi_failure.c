@@ -29,6 +29,7 @@
 #include "nch_learnt.h"
 #include "nch_loss.h"
 #include "nch_lv.h"
+#include "nch_numenv.h"
 #include "nch_run.h"
 #include "nch_traj.h"
 #include "nch_tsv.h"
@@ -142,6 +143,7 @@ static double abs_reg(const nch_model *m, const nch_dataset *val)
 int main(int argc, char **argv)
 {
     nch_set_program(argv[0]);
+    nch_numenv_pin(argv);
     params p = parse(argc, argv);
     nch_model ref, pert;
     nch_lv_model(&ref);

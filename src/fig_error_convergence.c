@@ -14,6 +14,7 @@
 #include "nch_cli.h"
 #include "nch_err.h"
 #include "nch_fig.h"
+#include "nch_numenv.h"
 #include "nch_tsv.h"
 
 #include <getopt.h>
@@ -49,6 +50,7 @@ static void step_tag(double dt, char *buf, size_t size)
 int main(int argc, char **argv)
 {
     nch_set_program(argv[0]);
+    nch_numenv_pin(argv);
     double T = 0, grid[MAX_GRID], pub_learn = 0, pub_sim[MAX_PUB];
     size_t n_grid = 0, n_pub = 0;
     const char *outdir = NULL;

@@ -17,6 +17,7 @@
  *                  summaries) and seed-study statistics. */
 #include "nch_err.h"
 #include "nch_fig.h"
+#include "nch_numenv.h"
 #include "nch_tsv.h"
 
 #include <getopt.h>
@@ -124,6 +125,7 @@ static int cmp_double(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     nch_set_program(argv[0]);
+    nch_numenv_pin(argv);
     params p = parse(argc, argv);
     char key[128];
     nch_ofile numbers;

@@ -15,6 +15,7 @@
 #include "nch_err.h"
 #include "nch_fig.h"
 #include "nch_lv.h"
+#include "nch_numenv.h"
 #include "nch_run.h"
 #include "nch_traj.h"
 #include "nch_tsv.h"
@@ -87,6 +88,7 @@ static double *run_or_die(const nch_model *m, nch_scheme_kind kind, double h, lo
 int main(int argc, char **argv)
 {
     nch_set_program(argv[0]);
+    nch_numenv_pin(argv);
     params p = parse(argc, argv);
     nch_model lv;
     nch_lv_model(&lv);

@@ -27,6 +27,7 @@
 #include "nch_fig.h"
 #include "nch_learnt.h"
 #include "nch_lv.h"
+#include "nch_numenv.h"
 #include "nch_run.h"
 #include "nch_traj.h"
 #include "nch_tsv.h"
@@ -119,6 +120,7 @@ static void write_q(FILE *fp, double v) { fprintf(fp, "\t%.17g", isinf(v) ? NAN 
 int main(int argc, char **argv)
 {
     nch_set_program(argv[0]);
+    nch_numenv_pin(argv);
     params p = parse(argc, argv);
     nch_model ref;
     nch_lv_model(&ref);

@@ -16,6 +16,7 @@
 #include "nch_fig.h"
 #include "nch_learnt.h"
 #include "nch_lv.h"
+#include "nch_numenv.h"
 #include "nch_run.h"
 #include "nch_traj.h"
 #include "nch_tsv.h"
@@ -85,6 +86,7 @@ static void open_output(nch_ofile *f, const char *prefix, const char *suffix, co
 int main(int argc, char **argv)
 {
     nch_set_program(argv[0]);
+    nch_numenv_pin(argv);
     params p = parse(argc, argv);
     nch_learnt m;
     if (nch_learnt_load(&m, p.model)) nch_exit(NCH_EXIT_INPUT);

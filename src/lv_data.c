@@ -16,6 +16,7 @@
 #include "nch_err.h"
 #include "nch_fig.h"
 #include "nch_lv.h"
+#include "nch_numenv.h"
 #include "nch_ode.h"
 #include "nch_sample.h"
 #include "nch_tsv.h"
@@ -117,6 +118,7 @@ static void bounds(FILE *fp, const char *name, const double *z, size_t rows)
 int main(int argc, char **argv)
 {
     nch_set_program(argv[0]);
+    nch_numenv_pin(argv);
     params p = parse(argc, argv);
     nch_model lv;
     nch_lv_model(&lv);

@@ -15,6 +15,7 @@
 #include "nch_fig.h"
 #include "nch_learnt.h"
 #include "nch_lv.h"
+#include "nch_numenv.h"
 #include "nch_run.h"
 #include "nch_tsv.h"
 
@@ -58,6 +59,7 @@ static void write_rows(FILE *fp, const nch_model *m, double h, long every, const
 int main(int argc, char **argv)
 {
     nch_set_program(argv[0]);
+    nch_numenv_pin(argv);
     const char *model_name = NULL, *scheme_name = NULL, *output = NULL;
     double h = 0, z0[NCH_ZMAX];
     long steps = -1, every = 1;

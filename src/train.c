@@ -18,6 +18,7 @@
 #include "nch_err.h"
 #include "nch_fig.h"
 #include "nch_learnt.h"
+#include "nch_numenv.h"
 #include "nch_train.h"
 #include "nch_tsv.h"
 
@@ -143,6 +144,7 @@ static void read_data(const params *p, const char *path, nch_dataset *ds)
 int main(int argc, char **argv)
 {
     nch_set_program(argv[0]);
+    nch_numenv_pin(argv);
     params p = parse(argc, argv);
     nch_stage stages[MAX_STAGES];
     size_t n_stages = nch_parse_schedule(p.schedule, stages, MAX_STAGES);

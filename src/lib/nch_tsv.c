@@ -1,8 +1,10 @@
 #include "nch_tsv.h"
 
 #include "nch_err.h"
+#include "nch_numenv.h"
 
 #include <errno.h>
+#include <gnu/libc-version.h>
 #include <gsl/gsl_version.h>
 #include <math.h>
 #include <stdarg.h>
@@ -16,8 +18,8 @@ const char *nch_library_versions(void)
 {
     static char buf[256];
     if (!buf[0])
-        snprintf(buf, sizeof buf, "GSL %s; %s; compiler %s", gsl_version,
-                 openblas_get_config(), __VERSION__);
+        snprintf(buf, sizeof buf, "GSL %s; %s; glibc %s; compiler %s", gsl_version,
+                 openblas_get_config(), gnu_get_libc_version(), __VERSION__);
     return buf;
 }
 
@@ -33,6 +35,7 @@ int nch_tsv_provenance(FILE *fp)
     fprintf(fp, "# commit: %s\n", env_or("NCH_GIT_COMMIT", "unknown"));
     fprintf(fp, "# profile: %s\n", env_or("NCH_PROFILE", "paper"));
     fprintf(fp, "# libraries: %s\n", nch_library_versions());
+    fprintf(fp, "# numerical environment: %s\n", nch_numenv_describe());
     return ferror(fp) ? NCH_EIO : NCH_OK;
 }
 

@@ -10,7 +10,8 @@
 
 #include <stdio.h>
 
-/* Writes "# program: …", "# commit: …", "# profile: …", "# libraries: …".
+/* Writes "# program: …", "# commit: …", "# profile: …", "# libraries: …",
+ * "# numerical environment: …" (nch_numenv_describe: make verify reads it).
  * Returns NCH_OK or NCH_EIO. */
 int nch_tsv_provenance(FILE *fp);
 /* "# key: value" with printf formatting. */
@@ -35,7 +36,8 @@ int nch_tsv_read(const char *path, int ncol, double **rows, size_t *nrow, size_t
  * missing or its value is not a number. */
 int nch_tsv_lookup(const char *path, const char *key, double *value);
 
-/* Library versions as one string ("GSL 2.7.1, OpenBLAS …"). */
+/* Library versions as one string ("GSL 2.7.1; OpenBLAS …; glibc …; compiler …"):
+ * with the numerical environment, what makes a result bit-reproducible. */
 const char *nch_library_versions(void);
 
 #endif

@@ -17,7 +17,17 @@ build/tex/versions.tex: env/versions.sh $(TOOLCHAIN) $(ENV_STAMP) | build/tex
 	$(call say,GEN,$@)
 	$(Q)CC='$(CC)' env/versions.sh > $@.tmp && mv $@.tmp $@
 
-build/tex/published.tex: paper/published.tsv src/scripts/published2tex.awk | build/tex
+# The numerical environment the programs run in (nch_numenv.h), for the
+# appendix; said on the terminal at the start of the pipeline when it is not
+# the pinned one (then trained numbers are verified against their spread).
+build/numenv.txt: bin/numenv $(PROFILE_STAMP) | build/stamps
+	$(Q)status=0; bin/numenv > $@.tmp || status=$$?; mv $@.tmp $@; \
+	  [ $$status -eq 0 ] || echo "ncham: numerical environment not pinned: $$(cat $@)" >&2
+build/tex/numenv.tex: build/numenv.txt | build/tex
+	$(call say,GEN,$@)
+	$(Q)sed -e 's/[_&%#$$]/\\&/g' -e 's/.*/\\newcommand{\\nchnumenv}{&}/' $< > $@.tmp && mv $@.tmp $@
+
+build/tex/published.tex: build/verify.tsv src/scripts/published2tex.awk | build/tex
 	$(call say,GEN,$@)
 	$(Q)awk -f src/scripts/published2tex.awk $< > $@.tmp && mv $@.tmp $@
 
@@ -28,22 +38,34 @@ build/tex/times.tex: $(NUMBERS) $(MODEL_FILES) $(LV_DATA) src/scripts/times2tex.
 	$(call say,GEN,$@)
 	$(Q)src/scripts/times2tex.sh $(if $(filter yes,$(TIMES)),$$(ls build/times/*.tsv 2>/dev/null)) > $@.tmp && mv $@.tmp $@
 
-# The published numbers gate: the PDF is built only from verified numbers
-# (VERIFY=no skips the gate while drafting; the quick profile never verifies).
+# The published numbers: verify.awk compares each with this build's value
+# (build/verify.log, and build/verify.tsv for the appendix's table), and the
+# PDF is built only when all pass (VERIFY=no skips the gate while drafting;
+# the quick profile never gates: its numbers are not the published ones).
 VERIFY := $(if $(filter quick,$(PROFILE)),no,$(VERIFY))
-build/stamps/verified: paper/published.tsv $(NUMBERS) src/scripts/verify.awk | build/stamps
+build/verify.tsv build/verify.log &: paper/published.tsv $(NUMBERS) src/scripts/verify.awk | build/stamps
 	$(call say,VERIFY,paper/published.tsv)
-	$(Q)awk -f src/scripts/verify.awk paper/published.tsv $(NUMBERS) > build/verify.log \
-	  || { cat build/verify.log; exit 1; }
-	$(Q)$(if $(filter 1,$(V)),cat build/verify.log,tail -n 1 build/verify.log)
+	$(Q)awk -v table=build/verify.tsv.tmp -f src/scripts/verify.awk paper/published.tsv $(NUMBERS) \
+	  > build/verify.log.tmp || true
+	$(Q)mv build/verify.log.tmp build/verify.log && mv build/verify.tsv.tmp build/verify.tsv
+build/stamps/verified: build/verify.log
+	$(Q)$(if $(filter 1,$(V)),cat $<,grep '^verify: ' $<)
+	$(Q)grep -q '^verify: [0-9]* passed, 0 failed$$' $< || { grep -v '^PASS ' $<; exit 1; }
 	$(Q)touch $@
 verify:
 	$(Q)rm -f build/stamps/verified
 	$(Q)$(MAKE) --no-print-directory build/stamps/verified V=1
+# Maintainers, after reviewing a paper-profile build: its numbers and
+# environment become the published ones (tolerances and reasons kept).
+publish: $(NUMBERS) src/scripts/publish.awk
+	$(Q)awk -f src/scripts/publish.awk paper/published.tsv $(NUMBERS) > build/published.tsv.new
+	$(Q)mv build/published.tsv.new paper/published.tsv
+	$(Q)git diff --stat paper/published.tsv 2>/dev/null || true
+.PHONY: publish
 
 PAPER_TEX := $(wildcard paper/*.tex) paper/refs.bib CITATION.cff
 GENERATED_TEX := build/tex/params.tex build/tex/numbers.tex build/tex/versions.tex build/tex/times.tex \
-   build/tex/published.tex
+   build/tex/published.tex build/tex/numenv.tex
 paper/paper.pdf: $(MODEL_FILES) $(PAPER_TEX) $(GENERATED_TEX) $(FIGURES) $(if $(filter yes,$(VERIFY)),build/stamps/verified) | build/paper $(ENV_STAMP)
 	$(call say,LATEX,$@)
 	$(Q)printf '\\newcommand{\\nchcommit}{%s}\n\\newcommand{\\nchprofile}{%s}\n\\newcommand{\\nchversion}{%s}\n' \

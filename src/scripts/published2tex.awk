@@ -1,9 +1,13 @@
-# published2tex.awk paper/published.tsv — the published numbers and their
-# tolerances as rows of the paper's appendix table (\nchpublished).
+# published2tex.awk build/verify.tsv — verify's comparison of every published
+# number with this build's value (verify.awk -v table=…) as the rows of the
+# paper's appendix table \nchpublished: key, published value, this build's
+# value, the difference and the check applied (exact, or a spread tolerance).
+function num(v) { return v == "" ? "--" : sprintf("%.6g", v) }
 BEGIN { FS = "\t"; print "\\newcommand{\\nchpublished}{%" }
-/^#/ || NF == 0 { next }
 {
     key = $1; gsub(/_/, "\\_", key)
-    printf "\\texttt{%s} & %.6g & %s & %s \\\\\n", key, $2, $3, $4
+    check = $5; sub(/^<= /, "$\\le$ ", check)
+    printf "\\texttt{%s} & %s & %s & %s & %s%s \\\\\n", key, num($2), num($3), $4 == "" ? "--" : $4, check,
+        $6 == "PASS" ? "" : " \\textbf{fails}"
 }
 END { print "}" }
