@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# measure_spread.sh [ENV...] — the measurements behind the spread tolerances
+# of paper/published.tsv (maintainers; run in a tree with a finished,
+# pinned paper-profile build).  In a scratch copy of the tree, the
+# deterministic figures and the small models are rebuilt unpinned
+# (NCH_NUMENV=native) under each emulated CPU: an OpenBLAS kernel forced with
+# OPENBLAS_CORETYPE, with glibc's FMA or SSE2 libm.  The main models are kept
+# (`make -o`): their spread is the seed study's (the seeds.tsv and summaries
+# of the build).  Prints, per published key, the published value and the
+# largest |difference| over the environments with the one that gave it.
+#
+# ENV: CORE or CORE+sse2 (libm's SSE2 variants); default: every kernel of
+# Prescott Nehalem Sandybridge Haswell SkylakeX this CPU can run, each with
+# both libm variants.
+set -eu -o pipefail
+export LC_ALL=C
+has() { grep -qw "$1" /proc/cpuinfo; }
+if [ $# -eq 0 ]; then
+  set --
+  for core in Prescott Nehalem Sandybridge Haswell SkylakeX; do
+    case $core in
+      Prescott) has sse3 ;; Nehalem) has sse4_2 ;; Sandybridge) has avx ;;
+      Haswell) has avx2 && has fma ;; SkylakeX) has avx512f && has avx512bw && has avx512vl ;;
+    esac || { echo "measure_spread: skipping $core (this CPU lacks its instructions)" >&2; continue; }
+    set -- "$@" "$core" "$core+sse2"
+  done
+fi
+[ -f build/verify.log ] || { echo "measure_spread: no build/verify.log: run make first" >&2; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+keep=()
+for m in data/models/*.model; do
+  case $m in */small_*) ;; *) keep+=(-o "$m") ;; esac
+done
+targets=$(ls data/{error_convergence,scheme_comparison,dvi_failure,architectures}/numbers.tsv)
+results=$tmp/results.tsv
+: > "$results"
+for e in "$@"; do
+  core=${e%+sse2}
+  tunables=
+  [ "$core" != "$e" ] && tunables=glibc.cpu.hwcaps=-AVX2,-FMA,-FMA4
+  rm -rf "$tmp/tree"
+  mkdir "$tmp/tree"
+  tar --exclude=./.git -cf - . | tar -xf - -C "$tmp/tree"
+  echo "measure_spread: $e" >&2
+  (cd "$tmp/tree" && NCH_NUMENV=native OPENBLAS_CORETYPE=$core GLIBC_TUNABLES=$tunables \
+     make --no-print-directory -s VERIFY=no "${keep[@]}" $targets >/dev/null)
+  awk -F'\t' -v env="$e" '!/^#/ && NF == 2 { print env "\t" $1 "\t" $2 }' \
+    $(cd "$tmp/tree" && printf "$tmp/tree/%s " $targets) >> "$results"
+done
+awk -F'\t' 'FNR == 1 { file++ }
+  file == 1 && !/^#/ && NF >= 5 { pub[$1] = $2; order[++n] = $1; next }
+  file == 2 { d = $3 - pub[$2]; if (d < 0) d = -d
+              if (!($2 in worst) || d > worst[$2]) { worst[$2] = d; at[$2] = $1 } }
+  END { for (i = 1; i <= n; i++) { k = order[i]
+          if (k in worst) printf "%s\t%.17g\t%.3g\t%s\n", k, pub[k], worst[k], at[k]
+          else printf "%s\t%.17g\t-\tnot rebuilt (a main model: seed spread)\n", k, pub[k] } }' \
+  paper/published.tsv "$results"
