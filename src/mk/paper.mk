@@ -4,22 +4,25 @@ NUMBERS := $(sort $(filter $(FIGURE_NAMES:%=data/%/numbers.tsv),$(NUMBERS)))
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || cat VERSION-DATE 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 export FORCE_SOURCE_DATE := 1
+# The scripts that read numbers load the one rule for a number first.
+NUMBER_AWK := src/scripts/number.awk
+awk_numbers = awk -f $(NUMBER_AWK) -f
 
 build/tex/params.tex: $(sort $(wildcard src/config/*.conf)) src/scripts/conf2tex.awk $(PROFILE_STAMP) | build/tex
 	$(call say,GEN,$@)
 	$(Q)awk -v profile=$(PROFILE) -f src/scripts/conf2tex.awk $(filter %.conf,$^) > $@.tmp && mv $@.tmp $@
 
-build/tex/numbers.tex: $(NUMBERS) src/scripts/numbers2tex.awk | build/tex
+build/tex/numbers.tex: $(NUMBERS) src/scripts/numbers2tex.awk $(NUMBER_AWK) | build/tex
 	$(call say,GEN,$@)
-	$(Q)awk -f src/scripts/numbers2tex.awk $(NUMBERS) > $@.tmp && mv $@.tmp $@
+	$(Q)$(awk_numbers) src/scripts/numbers2tex.awk $(NUMBERS) > $@.tmp && mv $@.tmp $@
 
 build/tex/versions.tex: env/versions.sh $(TOOLCHAIN) $(ENV_STAMP) | build/tex
 	$(call say,GEN,$@)
 	$(Q)CC='$(CC)' env/versions.sh > $@.tmp && mv $@.tmp $@
 
-build/tex/published.tex: paper/published.tsv src/scripts/published2tex.awk | build/tex
+build/tex/published.tex: paper/published.tsv src/scripts/published2tex.awk $(NUMBER_AWK) | build/tex
 	$(call say,GEN,$@)
-	$(Q)awk -f src/scripts/published2tex.awk $< > $@.tmp && mv $@.tmp $@
+	$(Q)$(awk_numbers) src/scripts/published2tex.awk $< > $@.tmp && mv $@.tmp $@
 
 # Wall time of every pipeline step of this build (TIMES=no leaves the table
 # empty, for byte-identical PDFs across rebuilds).
@@ -31,9 +34,9 @@ build/tex/times.tex: $(NUMBERS) $(MODEL_FILES) $(LV_DATA) src/scripts/times2tex.
 # The published numbers gate: the PDF is built only from verified numbers
 # (VERIFY=no skips the gate while drafting; the quick profile never verifies).
 VERIFY := $(if $(filter quick,$(PROFILE)),no,$(VERIFY))
-build/stamps/verified: paper/published.tsv $(NUMBERS) src/scripts/verify.awk | build/stamps
+build/stamps/verified: paper/published.tsv $(NUMBERS) src/scripts/verify.awk $(NUMBER_AWK) | build/stamps
 	$(call say,VERIFY,paper/published.tsv)
-	$(Q)awk -f src/scripts/verify.awk paper/published.tsv $(NUMBERS) > build/verify.log \
+	$(Q)$(awk_numbers) src/scripts/verify.awk paper/published.tsv $(NUMBERS) > build/verify.log \
 	  || { cat build/verify.log; exit 1; }
 	$(Q)$(if $(filter 1,$(V)),cat build/verify.log,tail -n 1 build/verify.log)
 	$(Q)touch $@
