@@ -24,12 +24,16 @@ build/tex/published.tex: paper/published.tsv src/scripts/published2tex.awk $(NUM
 	$(call say,GEN,$@)
 	$(Q)$(awk_numbers) src/scripts/published2tex.awk $< > $@.tmp && mv $@.tmp $@
 
-# Wall time of every pipeline step of this build (TIMES=no leaves the table
-# empty, for byte-identical PDFs across rebuilds).
-TIMES ?= yes
-build/tex/times.tex: $(NUMBERS) $(MODEL_FILES) $(LV_DATA) src/scripts/times2tex.sh | build/tex
+# The wall time of every pipeline step (timed.sh, build/times/) is a report
+# of its own, build/times.md (`make times` prints it), and not part of the
+# paper: it differs at every build, and the PDF must not.  It depends on
+# every timed step's outputs, so it is current after any rerun.
+build/times.md: $(NUMBERS) $(MODEL_FILES) $(LV_DATA) src/scripts/times2md.sh | build/stamps
 	$(call say,GEN,$@)
-	$(Q)src/scripts/times2tex.sh $(if $(filter yes,$(TIMES)),$$(ls build/times/*.tsv 2>/dev/null)) > $@.tmp && mv $@.tmp $@
+	$(Q)src/scripts/times2md.sh $$(ls build/times/*.tsv 2>/dev/null) > $@.tmp && mv $@.tmp $@
+times: build/times.md
+	$(Q)cat $<
+.PHONY: times
 
 # The published numbers gate: the PDF is built only from verified numbers
 # (VERIFY=no skips the gate while drafting; the quick profile never verifies).
@@ -45,8 +49,7 @@ verify:
 	$(Q)$(MAKE) --no-print-directory build/stamps/verified V=1
 
 PAPER_TEX := $(wildcard paper/*.tex) paper/refs.bib CITATION.cff
-GENERATED_TEX := build/tex/params.tex build/tex/numbers.tex build/tex/versions.tex build/tex/times.tex \
-   build/tex/published.tex
+GENERATED_TEX := build/tex/params.tex build/tex/numbers.tex build/tex/versions.tex build/tex/published.tex
 paper/paper.pdf: $(MODEL_FILES) $(PAPER_TEX) $(GENERATED_TEX) $(FIGURES) $(if $(filter yes,$(VERIFY)),build/stamps/verified) | build/paper $(ENV_STAMP)
 	$(call say,LATEX,$@)
 	$(Q)printf '\\newcommand{\\nchcommit}{%s}\n\\newcommand{\\nchprofile}{%s}\n\\newcommand{\\nchversion}{%s}\n' \
@@ -57,4 +60,4 @@ paper/paper.pdf: $(MODEL_FILES) $(PAPER_TEX) $(GENERATED_TEX) $(FIGURES) $(if $(
 	  || { tail -n 40 ../build/paper/paper.log; exit 1; }
 	$(Q)cp build/paper/paper.pdf $@.tmp && mv $@.tmp $@
 
-all: paper/paper.pdf
+all: paper/paper.pdf build/times.md
