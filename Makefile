@@ -30,6 +30,11 @@ say = $(if $(filter 1,$(V)),,@printf '  %-8s %s\n' '$(1)' '$(2)';)
 
 # Results must not depend on thread scheduling: one BLAS thread everywhere.
 export OPENBLAS_NUM_THREADS := 1
+# Numbers are read and written in the C locale: awk, printf and sort follow
+# LC_NUMERIC, and under a decimal-comma locale awk reads 0.165 as 0.  (Make
+# 4.3 does not pass exported variables to $(shell ...), whose commands here
+# print no fractional numbers; every script sets LC_ALL=C itself as well.)
+export LC_ALL := C
 export NCH_PROFILE := $(PROFILE)
 export NCH_VERBOSE := $(V)
 export NCH_GIT_COMMIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || cat VERSION-COMMIT 2>/dev/null || echo unknown)

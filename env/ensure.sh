@@ -3,6 +3,7 @@
 # missing ones when it can (root and apt-get), otherwise prints the one
 # command to run and fails.  Costs one dpkg-query when nothing is missing.
 set -eu -o pipefail
+export LC_ALL=C   # numbers with a decimal point, whatever the caller's locale
 list=${1:-env/packages.txt}
 if [ "${NCH_SKIP_ENV:-0}" = 1 ]; then exit 0; fi
 mapfile -t pkgs < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$list" | grep -v '^$')

@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
 # Prints LaTeX macros with the versions of the tools actually used.
 set -eu -o pipefail
+export LC_ALL=C   # numbers with a decimal point, whatever the caller's locale
 pkgver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo unknown; }
-first() { "$@" 2>/dev/null | head -n 1 || echo unknown; }
+# The first line of a command's output, read in the shell: a pipe into
+# head would kill the command with SIGPIPE at random, and pipefail turn that
+# into "unknown".
+first() {
+  local out
+  out=$("$@" 2>/dev/null) || true
+  out=${out%%$'\n'*}
+  printf '%s' "${out:-unknown}"
+}
 tex_escape() { sed -e 's/\\/\\textbackslash{}/g' -e 's/[_&%#$]/\\&/g' -e 's/[{}]/\\&/g'; }
 emit() { printf '\\newcommand{\\%s}{%s}\n' "$1" "$(printf '%s' "$2" | tex_escape)"; }
 emit nchvercc "$(first ${CC:-gcc} --version)"
@@ -12,9 +21,11 @@ emit nchverlapacke "LAPACKE $(pkgver liblapacke-dev)"
 emit nchvercmocka "cmocka $(pkgver libcmocka-dev)"
 emit nchvergnuplot "$(first gnuplot --version)"
 emit nchvertex "$(first pdftex --version)"
-emit nchverlatexmk "$(latexmk --version 2>/dev/null | grep -m1 Version || echo unknown)"
+latexmk=$(latexmk --version 2>/dev/null) || true
+latexmk=$(grep -m1 Version <<<"$latexmk") || latexmk=unknown
+emit nchverlatexmk "$latexmk"
 emit nchvermake "$(first make --version)"
 emit nchverdebian "Debian $(cat /etc/debian_version 2>/dev/null || echo unknown)"
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+cpu=$(sed -n '/^model name/{s/^model name[[:space:]]*: //p;q}' /proc/cpuinfo 2>/dev/null) || true
 mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null)
 emit nchmachine "${cpu:-unknown CPU}, $(nproc 2>/dev/null || echo ?) cores, ${mem:-? GiB}"

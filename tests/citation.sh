@@ -3,6 +3,7 @@
 # paper as preferred-citation; codemeta.json and .zenodo.json are valid JSON
 # and exactly what src/scripts/citation.sh derives from CITATION.cff.
 set -eu -o pipefail
+export LC_ALL=C   # numbers with a decimal point, whatever the caller's locale
 fail() { echo "citation: $*"; exit 1; }
 grep -q '^cff-version: 1.2.0$' CITATION.cff || fail "not cff-version 1.2.0"
 for key in message title authors version license preferred-citation; do

@@ -3,6 +3,7 @@
 # sources, the PDF, the generated data and the published numbers, and it
 # builds with `make` after unpacking, without git.
 set -eu -o pipefail
+export LC_ALL=C   # numbers with a decimal point, whatever the caller's locale
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "dist: $*"; exit 1; }

@@ -3,6 +3,7 @@
 # (complex arithmetic in awk: every matrix here is a I + b M ≅ a + ib), its
 # published keys, and its handling of bad input.
 set -eu -o pipefail
+export LC_ALL=C   # numbers with a decimal point, whatever the caller's locale
 prog=bin/fig_error_convergence
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -3,6 +3,7 @@
 # taken from the trajectories with the exact field, and reproducibility
 # (same seed: identical files; another seed: other initial conditions).
 set -eu -o pipefail
+export LC_ALL=C   # numbers with a decimal point, whatever the caller's locale
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "lv_data: $*"; exit 1; }

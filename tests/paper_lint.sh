@@ -4,6 +4,7 @@
 # definitions aside) must be in paper/lint-allow.txt; results reach the text
 # only through the generated macros.
 set -eu -o pipefail
+export LC_ALL=C   # numbers with a decimal point, whatever the caller's locale
 allow=$(grep -v '^#' paper/lint-allow.txt || true)
 bad=$(for f in paper/*.tex; do
   sed -e 's/\([^\\]\)%.*$/\1/' -e 's/^%.*$//' "$f" | grep -n . | grep -v 'newcommand\|\\def' |

@@ -2,6 +2,7 @@
 # Runs the test binaries and shell tests given as arguments, counts cmocka
 # test cases (and one case per shell test) and ends with "N passed, N failed".
 set -u -o pipefail
+export LC_ALL=C   # numbers with a decimal point, whatever the caller's locale
 passed=0 failed=0 failed_names=()
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -3,6 +3,7 @@
 # about linearly in time, while the Euler DVI's stays bounded; the exact
 # orbit closes; bad arguments are rejected without output.
 set -eu -o pipefail
+export LC_ALL=C   # numbers with a decimal point, whatever the caller's locale
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 bin/fig_scheme_comparison --z0 1,1 --h 0.2 --steps 5000 --every 10 --exact-h 0.01 --period-max 20 \

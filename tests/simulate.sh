@@ -3,6 +3,7 @@
 # reported DVI failure of the perturbed gauge (status 3, rows before it
 # kept), and clear errors with no output for bad arguments.
 set -eu -o pipefail
+export LC_ALL=C   # numbers with a decimal point, whatever the caller's locale
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 sim=bin/simulate

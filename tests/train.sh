@@ -5,6 +5,7 @@
 # gauge has a much larger regulariser); bad arguments are refused with no
 # output left behind.
 set -eu -o pipefail
+export LC_ALL=C   # numbers with a decimal point, whatever the caller's locale
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "train: $*"; exit 1; }

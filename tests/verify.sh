@@ -23,14 +23,14 @@ numbers() {  # numbers FILE ENVLINE A B
   { echo '# program: test'; echo '# profile: paper'; echo "$libs"; echo "$2"; echo '# key value'
     printf 'a\t%s\nb\t%s\n' "$3" "$4"; } > "$1"
 }
-verdict() { awk -f src/scripts/verify.awk "$tmp/published.tsv" "$@" | tail -n 1; }
+verdict() { awk -f src/scripts/number.awk -f src/scripts/verify.awk "$tmp/published.tsv" "$@" | tail -n 1; }
 numbers "$tmp/n.tsv" "$pinned" 0.10000000000000001 2048
 [ "$(verdict "$tmp/n.tsv")" = "verify: 2 passed, 0 failed" ] || fail "exact values rejected: $(verdict "$tmp/n.tsv")"
 numbers "$tmp/n.tsv" "$pinned" 0.10000000000000002 2048   # one ulp above 0.1
 [ "$(verdict "$tmp/n.tsv")" = "verify: 1 passed, 1 failed" ] || fail "one ulp off passed in the published environment"
 numbers "$tmp/n.tsv" "$native" 0.10000005 2048
 [ "$(verdict "$tmp/n.tsv")" = "verify: 2 passed, 0 failed" ] || fail "native build not held to the spread tolerance"
-awk -f src/scripts/verify.awk "$tmp/published.tsv" "$tmp/n.tsv" | grep -q 'checked against their spread tolerances' \
+awk -f src/scripts/number.awk -f src/scripts/verify.awk "$tmp/published.tsv" "$tmp/n.tsv" | grep -q 'checked against their spread tolerances' \
   || fail "the native build is not announced"
 numbers "$tmp/n.tsv" "$native" 0.1000002 2048
 [ "$(verdict "$tmp/n.tsv")" = "verify: 1 passed, 1 failed" ] || fail "native build beyond the spread tolerance passed"
@@ -40,8 +40,8 @@ sed -i 's/glibc 2.36/glibc 2.37/' "$tmp/n.tsv"
 printf 'a\t0.1\n' > "$tmp/short.tsv"
 [ "$(verdict "$tmp/short.tsv")" = "verify: 1 passed, 1 failed" ] || fail "a missing key passed"
 numbers "$tmp/n.tsv" "$pinned" 0,1 2048
-[ "$(verdict "$tmp/n.tsv")" = "verify: 1 passed, 2 failed" ] || fail "a decimal comma was read as a number: $(verdict "$tmp/n.tsv")"
-awk -v table="$tmp/table.tsv" -f src/scripts/verify.awk "$tmp/published.tsv" "$tmp/short.tsv" > /dev/null || true
+[ "$(verdict "$tmp/n.tsv" 2>/dev/null)" = "verify: 1 passed, 1 failed" ] || fail "a decimal comma was read as a number"
+awk -v table="$tmp/table.tsv" -f src/scripts/number.awk -f src/scripts/verify.awk "$tmp/published.tsv" "$tmp/short.tsv" > /dev/null || true
 [ "$(cut -f1,6 "$tmp/table.tsv" | tr '\t\n' ': ')" = "a:PASS b:FAIL " ] || fail "table: $(cat "$tmp/table.tsv")"
 
 # publish: values and environment copied, tolerances and reasons kept.

@@ -4,14 +4,17 @@ NUMBERS := $(sort $(filter $(FIGURE_NAMES:%=data/%/numbers.tsv),$(NUMBERS)))
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || cat VERSION-DATE 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 export FORCE_SOURCE_DATE := 1
+# The scripts that read numbers load the one rule for a number first.
+NUMBER_AWK := src/scripts/number.awk
+awk_numbers = awk -f $(NUMBER_AWK) -f
 
 build/tex/params.tex: $(sort $(wildcard src/config/*.conf)) src/scripts/conf2tex.awk $(PROFILE_STAMP) | build/tex
 	$(call say,GEN,$@)
 	$(Q)awk -v profile=$(PROFILE) -f src/scripts/conf2tex.awk $(filter %.conf,$^) > $@.tmp && mv $@.tmp $@
 
-build/tex/numbers.tex: $(NUMBERS) src/scripts/numbers2tex.awk | build/tex
+build/tex/numbers.tex: $(NUMBERS) src/scripts/numbers2tex.awk $(NUMBER_AWK) | build/tex
 	$(call say,GEN,$@)
-	$(Q)awk -f src/scripts/numbers2tex.awk $(NUMBERS) > $@.tmp && mv $@.tmp $@
+	$(Q)$(awk_numbers) src/scripts/numbers2tex.awk $(NUMBERS) > $@.tmp && mv $@.tmp $@
 
 build/tex/versions.tex: env/versions.sh $(TOOLCHAIN) $(ENV_STAMP) | build/tex
 	$(call say,GEN,$@)
@@ -27,25 +30,29 @@ build/tex/numenv.tex: build/numenv.txt | build/tex
 	$(call say,GEN,$@)
 	$(Q)sed -e 's/[_&%#$$]/\\&/g' -e 's/.*/\\newcommand{\\nchnumenv}{&}/' $< > $@.tmp && mv $@.tmp $@
 
-build/tex/published.tex: build/verify.tsv src/scripts/published2tex.awk | build/tex
+build/tex/published.tex: build/verify.tsv src/scripts/published2tex.awk $(NUMBER_AWK) | build/tex
 	$(call say,GEN,$@)
-	$(Q)awk -f src/scripts/published2tex.awk $< > $@.tmp && mv $@.tmp $@
+	$(Q)$(awk_numbers) src/scripts/published2tex.awk $< > $@.tmp && mv $@.tmp $@
 
-# Wall time of every pipeline step of this build (TIMES=no leaves the table
-# empty, for byte-identical PDFs across rebuilds).
-TIMES ?= yes
-build/tex/times.tex: $(NUMBERS) $(MODEL_FILES) $(LV_DATA) src/scripts/times2tex.sh | build/tex
+# The wall time of every pipeline step (timed.sh, build/times/) is a report
+# of its own, build/times.md (`make times` prints it), and not part of the
+# paper: it differs at every build, and the PDF must not.  It depends on
+# every timed step's outputs, so it is current after any rerun.
+build/times.md: $(NUMBERS) $(MODEL_FILES) $(LV_DATA) src/scripts/times2md.sh | build/stamps
 	$(call say,GEN,$@)
-	$(Q)src/scripts/times2tex.sh $(if $(filter yes,$(TIMES)),$$(ls build/times/*.tsv 2>/dev/null)) > $@.tmp && mv $@.tmp $@
+	$(Q)src/scripts/times2md.sh $$(ls build/times/*.tsv 2>/dev/null) > $@.tmp && mv $@.tmp $@
+times: build/times.md
+	$(Q)cat $<
+.PHONY: times
 
 # The published numbers: verify.awk compares each with this build's value
 # (build/verify.log, and build/verify.tsv for the appendix's table), and the
 # PDF is built only when all pass (VERIFY=no skips the gate while drafting;
 # the quick profile never gates: its numbers are not the published ones).
 VERIFY := $(if $(filter quick,$(PROFILE)),no,$(VERIFY))
-build/verify.tsv build/verify.log &: paper/published.tsv $(NUMBERS) src/scripts/verify.awk | build/stamps
+build/verify.tsv build/verify.log &: paper/published.tsv $(NUMBERS) src/scripts/verify.awk $(NUMBER_AWK) | build/stamps
 	$(call say,VERIFY,paper/published.tsv)
-	$(Q)awk -v table=build/verify.tsv.tmp -f src/scripts/verify.awk paper/published.tsv $(NUMBERS) \
+	$(Q)$(awk_numbers) src/scripts/verify.awk -v table=build/verify.tsv.tmp paper/published.tsv $(NUMBERS) \
 	  > build/verify.log.tmp || true
 	$(Q)mv build/verify.log.tmp build/verify.log && mv build/verify.tsv.tmp build/verify.tsv
 build/stamps/verified: build/verify.log
@@ -57,15 +64,15 @@ verify:
 	$(Q)$(MAKE) --no-print-directory build/stamps/verified V=1
 # Maintainers, after reviewing a paper-profile build: its numbers and
 # environment become the published ones (tolerances and reasons kept).
-publish: $(NUMBERS) src/scripts/publish.awk
-	$(Q)awk -f src/scripts/publish.awk paper/published.tsv $(NUMBERS) > build/published.tsv.new
+publish: $(NUMBERS) src/scripts/publish.awk $(NUMBER_AWK)
+	$(Q)$(awk_numbers) src/scripts/publish.awk paper/published.tsv $(NUMBERS) > build/published.tsv.new
 	$(Q)mv build/published.tsv.new paper/published.tsv
 	$(Q)git diff --stat paper/published.tsv 2>/dev/null || true
 .PHONY: publish
 
 PAPER_TEX := $(wildcard paper/*.tex) paper/refs.bib CITATION.cff
-GENERATED_TEX := build/tex/params.tex build/tex/numbers.tex build/tex/versions.tex build/tex/times.tex \
-   build/tex/published.tex build/tex/numenv.tex
+GENERATED_TEX := build/tex/params.tex build/tex/numbers.tex build/tex/versions.tex build/tex/published.tex \
+   build/tex/numenv.tex
 paper/paper.pdf: $(MODEL_FILES) $(PAPER_TEX) $(GENERATED_TEX) $(FIGURES) $(if $(filter yes,$(VERIFY)),build/stamps/verified) | build/paper $(ENV_STAMP)
 	$(call say,LATEX,$@)
 	$(Q)printf '\\newcommand{\\nchcommit}{%s}\n\\newcommand{\\nchprofile}{%s}\n\\newcommand{\\nchversion}{%s}\n' \
@@ -76,4 +83,4 @@ paper/paper.pdf: $(MODEL_FILES) $(PAPER_TEX) $(GENERATED_TEX) $(FIGURES) $(if $(
 	  || { tail -n 40 ../build/paper/paper.log; exit 1; }
 	$(Q)cp build/paper/paper.pdf $@.tmp && mv $@.tmp $@
 
-all: paper/paper.pdf
+all: paper/paper.pdf build/times.md

@@ -4,6 +4,7 @@
 # date, licence, authors, keywords, the paper it reproduces).  The committed
 # files must equal this output (tests/citation.sh checks it).
 set -eu -o pipefail
+export LC_ALL=C   # numbers with a decimal point, whatever the caller's locale
 cff=${CFF:-CITATION.cff}
 top() { sed -n "s/^$1: *\"\{0,1\}\([^\"]*\)\"\{0,1\} *$/\1/p" "$cff" | head -n 1; }
 title=$(top title); version=$(top version); date=$(top date-released); license=$(top license)

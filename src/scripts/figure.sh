@@ -3,6 +3,7 @@
 # cairolatex) → figures/NAME.pdf: one cropped page typeset with the paper's
 # fonts, so the figure is complete on its own and the paper includes it as is.
 set -eu -o pipefail
+export LC_ALL=C   # numbers with a decimal point, whatever the caller's locale
 name=$1
 vars=${2:-}
 out=build/fig/$name

@@ -5,9 +5,9 @@
 # deterministic figures and the small models are rebuilt unpinned
 # (NCH_NUMENV=native) under each emulated CPU: an OpenBLAS kernel forced with
 # OPENBLAS_CORETYPE, with glibc's FMA or SSE2 libm.  The main models are kept
-# (`make -o`): their spread is the seed study's (the seeds.tsv and summaries
-# of the build).  Prints, per published key, the published value and the
-# largest |difference| over the environments with the one that gave it.
+# (`make -o`): their spread is the seed study's, read from the seed models'
+# summaries.  Prints, per published key, the published value and the largest
+# |difference| over the environments (or seeds) with the one that gave it.
 #
 # ENV: CORE or CORE+sse2 (libm's SSE2 variants); default: every kernel of
 # Prescott Nehalem Sandybridge Haswell SkylakeX this CPU can run, each with
@@ -48,11 +48,20 @@ for e in "$@"; do
   awk -F'\t' -v env="$e" '!/^#/ && NF == 2 { print env "\t" $1 "\t" $2 }' \
     $(cd "$tmp/tree" && printf "$tmp/tree/%s " $targets) >> "$results"
 done
+# The main models' keys: the seed study's spread (regularization_TAG_best_test_TERM
+# is best_test_TERM of the summary of vf_no_reg (TAG noreg) or vf_reg (reg)).
+for tag in noreg reg; do
+  model=vf_$([ $tag = reg ] && echo reg || echo no_reg)
+  for s in data/models/${model}_seed*.summary.tsv; do
+    awk -F'\t' -v tag=$tag -v env="seed ${s##*_seed}" '/^best_test_/ {
+      print env "\tregularization_" tag "_" $1 "\t" $2 }' "${s%.summary.tsv}.summary.tsv"
+  done
+done >> "$results"
 awk -F'\t' 'FNR == 1 { file++ }
   file == 1 && !/^#/ && NF >= 5 { pub[$1] = $2; order[++n] = $1; next }
   file == 2 { d = $3 - pub[$2]; if (d < 0) d = -d
               if (!($2 in worst) || d > worst[$2]) { worst[$2] = d; at[$2] = $1 } }
   END { for (i = 1; i <= n; i++) { k = order[i]
           if (k in worst) printf "%s\t%.17g\t%.3g\t%s\n", k, pub[k], worst[k], at[k]
-          else printf "%s\t%.17g\t-\tnot rebuilt (a main model: seed spread)\n", k, pub[k] } }' \
+          else printf "%s\t%.17g\t-\tnot measured\n", k, pub[k] } }' \
   paper/published.tsv "$results"

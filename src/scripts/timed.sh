@@ -3,6 +3,7 @@
 # build/times/NAME.tsv ("NAME<TAB>seconds"), for the paper's table of the
 # pipeline's steps.  The exit status is CMD's.
 set -eu -o pipefail
+export LC_ALL=C   # numbers with a decimal point, whatever the caller's locale
 name=$1; shift
 start=$(date +%s%N)
 "$@"
