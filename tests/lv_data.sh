@@ -23,13 +23,17 @@ done
 grep -q '^# snapshot_bounds: min' "$tmp/a/traj-train.tsv" || fail "no snapshot bounds"
 grep -q '^# vf_bounds: min' "$tmp/a/vf-train.tsv" || fail "no vector-field bounds"
 # Initial conditions (step 0) within 0 <= H <= 4.4; H conserved along each
-# 5-step trajectory to the reference integrator's accuracy.
+# 5-step trajectory to the reference integrator's accuracy: test_ode's bound
+# (steps × max Σ_i |∂_iH| · (1.1 (atol + rtol|z_i|) + 16u|z_i|)) evaluated for
+# these 2500 ICs (≤ 19 rk8pd steps each) is ≤ 1.3e-8, so |H − H0| ≤ 2e-8.
 awk -F'\t' '!/^#/ { H = $4 - 2*log($4) + $5 - log($5)
   if ($2 == 0) { if (H < 0 || H > 4.4) { print "IC outside the energy window: " $0; exit 1 } H0 = H }
-  else if ((H - H0)^2 > 1e-16) { print "H not conserved: " $0; exit 1 } }' "$tmp/a/traj-train.tsv" || fail "energy"
+  else if ((H - H0)^2 > 4e-16) { print "H not conserved: " $0; exit 1 } }' "$tmp/a/traj-train.tsv" || fail "energy"
 # Vector field: the exact LV field, at points of the trajectories; the first
 # third of the trajectories contributes steps 0-3, the last third steps 2-5.
-awk -F'\t' '!/^#/ { n++; if ((($2*(1 - $3)) - $4)^2 + (($3*($2 - 2)) - $5)^2 > 1e-26) { print "field: " $0; exit 1 }
+# Exact: the program's formula x(1 − y), y(x − 2) in the same double
+# arithmetic, its 17 digits read back exactly.
+awk -F'\t' '!/^#/ { n++; if ((($2*(1 - $3)) - $4)^2 + (($3*($2 - 2)) - $5)^2 > 0) { print "field: " $0; exit 1 }
   if (n == 1 && $1 != 0) { print "first point not at t = 0"; exit 1 } last = $1 }
   END { if (last != 0.5) { print "last point not at t = 0.5: " last; exit 1 } }' "$tmp/a/vf-train.tsv" || fail "vector field"
 cut -f4,5 "$tmp/a/traj-test.tsv" | grep -v '^#' | sort > "$tmp/traj_pts"

@@ -22,12 +22,16 @@ mk -q || fail "make -q: not up to date after a full build"
 # how well the (briefly trained) models learnt.
 num() { awk -F'\t' -v k="$2" '$1 == k { print $2 }' "data/$1/numbers.tsv"; }
 check() { awk -v v="$2" "BEGIN { exit !($3) }" || fail "$1 ($2): expected $3"; }
+# (Science checks, not round-off bounds.)  The Euler DVI's energy error is
+# bounded, of amplitude O(h): 0.26 at h = 0.1 from these ICs in the paper
+# profile (published); a drift or blow-up exceeds 0.3.
 check "reference DVI bounded" "$(num dvi_failure dvi_failure_ref_max_abs_rel_err)" "v > 0 && v < 0.3"
 for k in 0 1 2 3; do
   check "reference DVI ran, IC $k" "$(num dvi_failure dvi_failure_ref_ic${k}_steps)" "v == 2000"
 done
 check "perturbed gauge stops at step 1 at h = 0.1" "$(num dvi_failure dvi_failure_gauge_pert_h0p1_steps)" "v == 0"
 check "perturbed gauge runs at h = 2^-7" "$(num dvi_failure dvi_failure_gauge_pert_h0p0078125_steps)" "v == 1024"
+# The gauge's r is O(1) larger than the reference's (lotka-volterra.md §5.2).
 check "the gauge shows in r" \
   "$(awk -v a="$(num dvi_failure dvi_failure_abs_reg_pert)" -v b="$(num dvi_failure dvi_failure_abs_reg_ref)" 'BEGIN { print a / b }')" "v > 10"
 # (Six quick epochs do not show that the regulariser lowers r — at these
@@ -39,6 +43,8 @@ check "regulariser tracked without weight" "$(num regularization regularization_
 main_steps=$(awk -F'\t' '!/^#/ { printf "%s ", $6 }' data/regularization/noreg_dvi_outcome.tsv)
 seed_steps=$(awk -F'\t' '!/^#/ && $1 == 0 && $2 == 0 { printf "%s ", $4 }' data/regularization/seeds.tsv)
 [ -n "$main_steps" ] && [ "$main_steps" = "$seed_steps" ] || fail "seed study vs main runs: $seed_steps / $main_steps"
+# The output grid (every 0.01) keeps rk8pd's steps ≤ 0.01, whose truncation
+# (~h⁹) is far below rounding: ≤ 12000 steps × 16u|z||∇H| ≈ 4e-11 of H = 2.
 check "reference solution exact to round-off" "$(num architectures architectures_reference_max_abs_rel_err)" "v < 1e-9"
 check "scheme study on every IC" "$(num scheme_learning scheme_learning_n_ic)" "v == 20"
 [ "$(grep -vc '^#\|^$' data/scheme_learning/short.tsv)" -eq 42 ] || fail "short.tsv: expected 3 models x 2 schemes x 7 steps"
@@ -49,6 +55,7 @@ cp paper/paper.pdf "$tmp/paper.first"
 start=$(date +%s%N)
 mk >/dev/null
 elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+# A no-op make only reads the makefiles and stats files (~0.2 s here).
 [ "$elapsed_ms" -le 2000 ] || fail "a no-op make took ${elapsed_ms} ms"
 
 sleep 1.1   # coarse file-system timestamps

@@ -51,16 +51,19 @@ static void triplets_from_trajectories(void **state)
     const double first[6] = {1, 2, 1.5, 2.5, 2, 2}, last[6] = {4, 1, 4, 1.25, 3.5, 0.5};
     assert_memory_equal(ds.samples, first, sizeof first);
     assert_memory_equal(ds.samples + 12, last, sizeof last);
-    assert_close(ds.dt, 0.1, 1e-15, 0);
+    /* A difference of two parsed times ≤ 0.3, each rounded once, and its own
+     * rounding: ≤ (0.3 + 0.3 + 0.1)u, i.e. 7u of 0.1. */
+    assert_close(ds.dt, 0.1, 7 * NCH_U, 0);
     double lo[2], hi[2];
     nch_dataset_bounds(&ds, lo, hi);
     assert_true(lo[0] == 1 && lo[1] == 0.5 && hi[0] == 4 && hi[1] == 3);
-    /* increments' mean squares: traj 0: 0.25, 0.25, 1; traj 1: 0.03125, 0.25.
-     * Sorted 0.03125 0.25 0.25 0.25 1: q(0.25) = 0.25 (position 1),
-     * q(0.125) at position 0.5 = 0.140625, q(1) = 1. */
+    /* increments' mean squares: traj 0: 0.25, 0.25, 1; traj 1: 0.03125,
+     * 0.40625.  Sorted 0.03125 0.25 0.25 0.40625 1: q(0.125) at position 0.5
+     * = 0.140625, q(1) = 1.  Every value here is a short binary fraction, so
+     * every operation is exact: tolerance 0. */
     double r;
     assert_int_equal(nch_dataset_step_ratio(&ds, 0.125, 1, &r), NCH_OK);
-    assert_close(r, 0.140625, 1e-15, 0);
+    assert_close(r, 0.140625, 0, 0);
     nch_dataset_free(&ds);
 }
 

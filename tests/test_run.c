@@ -28,7 +28,13 @@ static void every_scheme_tracks_the_exact_solution(void **state)
     nch_lv_model(&lv);
     const double z0[2] = {1.3, 2.1}, h = 1e-3;
     const long n = 2000, every = 400;
-    /* error at T = 2 ≈ C·h^p: Euler and the DVI order 1, midpoint 2, RK4 4 */
+    /* Not round-off bounds: the global error at T = 2 is C·h^p (Euler and
+     * the DVI order 1, midpoint 2, RK4 4); test_scheme's order fits give
+     * C ≤ 8 (Euler, DVI), 0.8 (midpoint), 0.3 (RK4) at T = 1 on the larger
+     * orbit from (4, 3), at most doubled at T = 2 on a periodic orbit:
+     * 1.6e-2 → 1e-2 here (a smaller orbit, C ≤ 2.5), 1.6e-6 → 1e-5; RK4's
+     * 6e-13 is below its rounding, ≤ 2000 steps × 16u|z| ≈ 1e-11, grown
+     * along the orbit by ≤ 100 (linearly: a periodic orbit): 1e-9. */
     const double tol[] = {1e-2, 1e-9, 1e-5, 1e-2};
     double exact[2 * 6], z[2 * 6];
     nch_run_report rep;
