@@ -31,6 +31,7 @@ plot datadir.'/mlp.tsv' u 1:4:1 w l lc palette lw 1.2, \
      datadir.'/noncanonical.tsv' u 1:4 w l lc rgb c_verm lw 1.5, \
      datadir.'/reference.tsv' u 1:4 w l dt 2 lc rgb c_black lw 1
 eval key_strip(1)
-plot NaN w l lc palette frac 0.5 lw 1.5 t 'no structure (MLP)', NaN w l dt 3 lc rgb c_purple lw 2.5 t 'canonical', \
-     NaN w l lc rgb c_verm lw 2 t 'non-canonical', NaN w l dt 2 lc rgb c_black lw 1.5 t 'reference'
+# (the longest title last: columns are as wide as it, and nothing follows)
+plot NaN w l dt 2 lc rgb c_black lw 1.5 t 'reference', NaN w l lc rgb c_verm lw 2 t 'non-canonical', \
+     NaN w l dt 3 lc rgb c_purple lw 2.5 t 'canonical', NaN w l lc palette frac 0.5 lw 1.5 t 'no structure (MLP)'
 unset multiplot

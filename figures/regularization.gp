@@ -55,8 +55,13 @@ set xlabel 'seed'
 set ylabel 'max $|$rel. error on $H|$'
 set xrange [-0.5:nseed - 0.5]
 set yrange [slo / 2:ystop * 3]
-# no numbers on the scale above the last decade of the runs that ran
-set ytics 1e-300, 10, 10**floor(log10(shi))
+# the scale (1, 2, 5 per decade) stops below the row of stopped runs
+set format y '%g'
+set ytics ()
+do for [d = floor(log10(slo / 2)):floor(log10(shi))] for [m in "1 2 5"] {
+  v = int(m) * 10.0**d
+  if (v >= slo / 2 && v <= shi * 1.5) { set ytics add (v) }
+}
 set xtics 1 scale 0
 set xtics ('' 0)
 do for [s = 1:nseed] { set xtics add (word(seeds, s) s - 1) }

@@ -35,7 +35,8 @@ set xrange [0:inset_t]
 plot datadir.'/dvi.tsv' u 1:4 w p pt 6 ps 0.35 lc rgb c_verm, \
      datadir.'/rk4.tsv' u 1:4:1 w l lc palette lw 1.5
 eval key_strip(1)
+# (the longest title last: columns are as wide as it, and nothing follows)
 plot NaN w l lc palette frac 0.5 lw 1.5 t 'RK4', NaN w lp pt 6 ps 0.6 lw 1 lc rgb c_verm t 'DVI', \
-     NaN w filledcurves fs transparent solid 0.35 noborder lc rgb c_verm t 'DVI error range', \
-     NaN w l dt 2 lc rgb c_black lw 2 t 'exact orbit'
+     NaN w l dt 2 lc rgb c_black lw 2 t 'exact orbit', \
+     NaN w filledcurves fs transparent solid 0.35 noborder lc rgb c_verm t 'DVI error range'
 unset multiplot

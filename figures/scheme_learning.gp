@@ -54,6 +54,6 @@ plot for [k = 1:3] NaN w lp pt mpt[k] ps 0.6 lc rgb mcol[k] t mname[k], \
      NaN w filledcurves fs transparent solid 0.2 noborder lc rgb c_black t '5--95\% of ICs'
 eval key_strip(2)
 plot for [k = 1:4] NaN w lp pt ic_pt[k] ps 0.6 dt ic_dt[k] lc rgb ic_col[k] t sprintf('IC %d', k), \
-     NaN w p pt pt_stop ps 1.2 lw 2 lc rgb c_black t 'run stops', \
-     NaN w l lc rgb c_light lw 3 t 'exact, reference', NaN w l dt 2 lc rgb c_black t 'exact, learnt'
+     NaN w l lc rgb c_light lw 3 t 'exact, reference', NaN w l dt 2 lc rgb c_black t 'exact, learnt', \
+     NaN w p pt pt_stop ps 1.2 lw 2 lc rgb c_black t 'run stops'
 unset multiplot
