@@ -101,7 +101,6 @@ set format x '%g'
 set format y '%g'
 set title offset 0,-0.4
 set xlabel offset 0,0.3
-set ylabel offset 0,0
 set cbtics scale 0.5
 set colorbox noborder
 
@@ -115,9 +114,8 @@ c_orange = '#e69f00'
 c_sky = '#56b4e9'
 c_green = '#009e73'
 c_purple = '#cc79a7'
-c_yellow = '#f0e442'
-c_grey = '#999999'          # reference orbits behind the schemes
-c_light = '#c8c8c8'
+c_grey = '#999999'          # guide and separator lines
+c_light = '#c8c8c8'         # orbits drawn behind the schemes
 array ic_col[4] = [c_sky, c_orange, c_green, c_purple]
 array ic_pt[4] = [7, 5, 9, 13]     # filled circle, square, triangle, diamond
 array ic_dt[4] = [1, 2, 4, 5]      # solid, dashed, dash-dot, dash-dot-dot
