@@ -239,13 +239,14 @@ $(RG_DATA) &: bin/fig_regularization $(RG_RUNS:=_outcome.tsv) data/models/vf_reg
 	   --reg-summary data/models/vf_reg.summary.tsv --noreg-summary data/models/vf_no_reg.summary.tsv \
 	   $(foreach s,$(call param,seed_study_seeds),--seed-noreg $(call seed_outcome,vf_no_reg,$(s)) \
 	     --seed-reg $(call seed_outcome,vf_reg,$(s))) --outdir $(RG)
-figures/regularization.pdf: $(RG_DATA) $(RG_RUNS:=.tsv) $(RG_RUNS:=_stop.tsv) data/models/vf_reg.trace.tsv \
+figures/regularization.pdf: $(RG_DATA) src/config/models.conf $(RG_RUNS:=.tsv) $(RG_RUNS:=_stop.tsv) data/models/vf_reg.trace.tsv \
     data/models/vf_no_reg.trace.tsv
-figures/regularization.pdf: GP_VARS = h=$(call param,long_h); N=$(call param,long_dvi_steps); modelsdir='data/models'
+figures/regularization.pdf: GP_VARS = h=$(call param,long_h); N=$(call param,long_dvi_steps); modelsdir='data/models'; \
+   seeds='$(call param,seed_study_seeds)'
 
 # --- Scheme learning (spec §7.3, §7.4, §9e) --------------------------------
 SL := data/scheme_learning
-SL_DATA := $(addprefix $(SL)/,numbers.tsv short.tsv long_dvi.tsv long_stop.tsv model_exact.tsv ref_exact.tsv)
+SL_DATA := $(addprefix $(SL)/,numbers.tsv short.tsv long_dvi.tsv long_envelope.tsv long_stop.tsv model_exact.tsv ref_exact.tsv)
 $(SL_DATA) &: bin/fig_scheme_learning data/models/scheme.model data/models/vf_reg.model data/models/vf_no_reg.model \
     $(LV)/vf-val.tsv src/config/scheme_learning.conf src/config/dvi_failure.conf src/config/orbits.conf $(PROFILE_STAMP)
 	$(call say,RUN,$<)
@@ -254,7 +255,8 @@ $(SL_DATA) &: bin/fig_scheme_learning data/models/scheme.model data/models/vf_re
 	   --val $(LV)/vf-val.tsv --n-ic $(call param,sl_n_ic) --tf $(call param,sl_tf) --rate $(call param,sl_rate) \
 	   --n-h $(call param,sl_n_h) --dvi-offset $(call param,sl_dvi_offset) --rk4-offset $(call param,sl_rk4_offset) \
 	   --quantiles $(call param,sl_quantiles) $(long_ic_args) --h $(call param,long_h) \
-	   --dvi-steps $(call param,long_dvi_steps) --every $(call param,sl_every) --exact-h $(call param,sl_exact_h) \
+	   --dvi-steps $(call param,long_dvi_steps) --every $(call param,sl_every) --envelope $(call param,sl_envelope_windows) \
+	   --exact-h $(call param,sl_exact_h) \
 	   --period-max $(call param,period_max) --outdir $(SL)
 figures/scheme_learning.pdf: $(SL_DATA)
 figures/scheme_learning.pdf: GP_VARS = h=$(call param,long_h)
@@ -272,12 +274,12 @@ figures/error_convergence.pdf: GP_VARS = T=$(ec_T); plot_n='$(ec_plot_n)'
 
 # --- Reference LV: RK4 vs Euler DVI over a long time (spec §7.1) ----------
 SC := data/scheme_comparison
-SC_DATA := $(addprefix $(SC)/,exact.tsv dvi_period.tsv rk4.tsv dvi.tsv numbers.tsv)
+SC_DATA := $(addprefix $(SC)/,exact.tsv dvi_period.tsv rk4.tsv dvi.tsv dvi_envelope.tsv numbers.tsv)
 $(SC_DATA) &: bin/fig_scheme_comparison src/config/scheme_comparison.conf src/config/orbits.conf $(PROFILE_STAMP)
 	$(call say,RUN,$<)
 	$(Q)mkdir -p $(SC)
 	$(Q)$(call timed,scheme_comparison) $< --z0 $(call param,sc_z0) --h $(call param,sc_h) --steps $(call param,sc_steps) \
-	   --every $(call param,sc_every) --exact-h $(call param,exact_h) \
+	   --every $(call param,sc_every) --envelope $(call param,sc_envelope_windows) --exact-h $(call param,exact_h) \
 	   --period-max $(call param,period_max) --report-t $(call csv,$(call param,sc_report_t)) \
 	   --outdir $(SC)
 figures/scheme_comparison.pdf: $(SC_DATA) src/config/scheme_comparison.conf

@@ -2,37 +2,36 @@
 # reference Lotka-Volterra model from (1, 1) (data: fig_architectures).
 # Left: phase portrait (reference dashed, MLP coloured by time, one period
 # of the canonical and the non-canonical model).  Right: relative H error.
+# One key for both panels, above them.
+cols = 2; band[1] = key_lines(1)
+eval canvas(1)
 set multiplot
-set lmargin at screen 0.08
-set rmargin at screen 0.40
-set tmargin at screen 0.92
-set bmargin at screen 0.14
-set format x '%g'
-set format y '%g'
-set xlabel '$x$'
-set ylabel '$y$' offset 1,0
 stats datadir.'/mlp.tsv' u 1 nooutput
 set cbrange [0:STATS_max]
-set palette defined (0 '#0d0887', 0.5 '#cc4778', 1 '#f0f921')
-set colorbox user origin screen 0.415,0.14 size screen 0.012,0.78
-set cbtics format '%.0f' scale 0.5
-set cblabel '$t$ (MLP)' offset 0.8,0
-set key at graph 0.02, graph 0.98 left top reverse Left samplen 2
-set offsets 0, 0, graph 0.3, 0
-plot datadir.'/mlp.tsv' u 2:3:1 w l lc palette lw 1 t 'no structure (MLP)', \
-     datadir.'/canonical_period.tsv' u 2:3 w l dt 3 lc rgb '#8c564b' lw 2.5 t 'canonical', \
-     datadir.'/noncanonical_period.tsv' u 2:3 w l lc rgb '#555555' lw 2.5 t 'non-canonical', \
-     datadir.'/reference_period.tsv' u 2:3 w l dt 2 lc rgb 'black' lw 1.5 t 'reference'
+room_r = 1.7
+eval panel(1, 1)
+eval colorbox_right
+set cbtics format '%.0f'
+set cblabel '$t$ (MLP)'
+set xlabel '$x$'
+set ylabel '$y$'
+set xtics 1
+plot datadir.'/mlp.tsv' u 2:3:1 w l lc palette lw 1, \
+     datadir.'/canonical_period.tsv' u 2:3 w l dt 3 lc rgb c_purple lw 2.5, \
+     datadir.'/noncanonical_period.tsv' u 2:3 w l lc rgb c_verm lw 2, \
+     datadir.'/reference_period.tsv' u 2:3 w l dt 2 lc rgb c_black lw 1.5
 unset colorbox
-set offsets 0, 0, 0, 0
-set lmargin at screen 0.60
-set rmargin at screen 0.98
+room_r = 0
+eval panel(1, 2)
 set xlabel '$t$'
-set ylabel 'relative error on $H$' offset 1.5,0
-set key at graph 0.02, graph 0.98 left top reverse Left
-set offsets 0, 0, graph 0.3, 0
-plot datadir.'/mlp.tsv' u 1:4:1 w l lc palette lw 1.2 t 'no structure (MLP)', \
-     datadir.'/canonical.tsv' u 1:4 w l lc rgb '#8c564b' lw 1.5 t 'canonical', \
-     datadir.'/noncanonical.tsv' u 1:4 w l lc rgb '#555555' lw 1.5 t 'non-canonical', \
-     datadir.'/reference.tsv' u 1:4 w l dt 2 lc rgb 'black' lw 1 t 'reference'
+set ylabel 'relative error on $H$'
+set xtics autofreq
+plot datadir.'/mlp.tsv' u 1:4:1 w l lc palette lw 1.2, \
+     datadir.'/canonical.tsv' u 1:4 w l dt 3 lc rgb c_purple lw 2, \
+     datadir.'/noncanonical.tsv' u 1:4 w l lc rgb c_verm lw 1.5, \
+     datadir.'/reference.tsv' u 1:4 w l dt 2 lc rgb c_black lw 1
+eval key_strip(1)
+# (the longest title last: columns are as wide as it, and nothing follows)
+plot NaN w l dt 2 lc rgb c_black lw 1.5 t 'reference', NaN w l lc rgb c_verm lw 2 t 'non-canonical', \
+     NaN w l dt 3 lc rgb c_purple lw 2.5 t 'canonical', NaN w l lc palette frac 0.5 lw 1.5 t 'no structure (MLP)'
 unset multiplot

@@ -1,46 +1,86 @@
 # Figure regularization (data: fig_regularization, training traces of
 # bin/train).  Top: the Euler DVI at the learning step h over a long time
 # from four ICs — without and with the regulariser in the loss (× where a run
-# stops).  Bottom left: test data term and test regulariser per epoch of both
-# trainings.  Bottom right: seed study — max |relative H error| of every
-# seed × IC DVI run (runs that stop are drawn at the top, as ×).
-# Set by the Makefile: h, N (DVI steps), modelsdir.
-array icol[4] = ['#2166ac', '#1b7837', '#e66101', '#762a83']
-set format x '%g'
-set format y '%g'
-set multiplot layout 2,2 margins 0.08,0.98,0.08,0.94 spacing 0.09,0.15
+# stops); their key above the figure.  Bottom left: test data term and test
+# regulariser per epoch of both trainings.  Bottom right: seed study — max
+# |relative H error| of every seed × IC DVI run, seeds on the x axis (within
+# a seed, the four ICs side by side for each model); runs that stop are
+# drawn in the row "stopped" above the others.
+# Set by the Makefile: h, N (DVI steps), modelsdir, seeds (the study's seeds
+# in the order of the seed column's index).
+cols = 2; band[1] = key_lines(1)
+eval canvas(2)
+set multiplot
 set xlabel '$x$'
-set ylabel '$y$' offset 1,0
-set key top right samplen 1 reverse Left
+set ylabel '$y$'
 do for [g = 0:1] {
   tag = g ? 'reg' : 'noreg'
-  set title (g ? 'with' : 'without').sprintf(' regularisation: DVI, $h = %g$', h) offset 0,-0.3
-  plot for [k = 0:3] datadir.'/'.tag.'_dvi.tsv' index k u 3:4 w p pt 7 ps 0.12 lc rgb icol[k+1] notitle, \
-       datadir.'/'.tag.'_dvi_stop.tsv' u 3:4 w p pt 2 ps 1.5 lw 2 lc rgb 'black' t 'run stops'
+  eval panel(1, g + 1)
+  set title (g ? 'with' : 'without').sprintf(' regularisation: DVI, $h = %g$', h)
+  plot for [k = 0:3] datadir.'/'.tag.'_dvi.tsv' index k u 3:4 w p pt ic_pt[k+1] ps 0.3 lc rgb ic_col[k+1], \
+       datadir.'/'.tag.'_dvi_stop.tsv' u 3:4 w p pt pt_stop ps 1.5 lw 2 lc rgb c_black
 }
-set title 'training: test terms per epoch' offset 0,-0.3
+
+# Training: colour says which training, dash which term.
+# trace columns: stage epoch lr, 5 train terms, 5 test terms (tot abs_dz rel_dz abs_reg rel_reg)
+array trace[2] = ['vf_no_reg', 'vf_reg']
+array tcol[2] = [c_verm, c_blue]
+lo = 1e300; hi = 0
+do for [m = 1:2] for [c in "10 12"] {
+  stats modelsdir.'/'.trace[m].'.trace.tsv' u int(c) nooutput
+  lo = STATS_min < lo ? STATS_min : lo; hi = STATS_max > hi ? STATS_max : hi
+}
+eval panel(2, 1)
+set title 'training: test terms per epoch'
 set xlabel 'epoch'
-set ylabel 'test value' offset 1.5,0
+set ylabel 'test value'
 set logscale y
 set format y '$10^{%T}$'
-set key top right
-# trace columns: stage epoch lr, 5 train terms, 5 test terms (tot abs_dz rel_dz abs_reg rel_reg)
-plot modelsdir.'/vf_no_reg.trace.tsv' u 0:10 w l lc rgb '#d62728' t 'data term, no reg.', \
-     modelsdir.'/vf_reg.trace.tsv' u 0:10 w l lc rgb '#1f77b4' t 'data term, reg.', \
-     modelsdir.'/vf_no_reg.trace.tsv' u 0:12 w l dt 2 lc rgb '#d62728' t 'regulariser, no reg.', \
-     modelsdir.'/vf_reg.trace.tsv' u 0:12 w l dt 2 lc rgb '#1f77b4' t 'regulariser, reg.'
+eval headroom_log(lo, hi, 2)
+eval key_head(0)." horizontal maxcols 2 samplen 2 width 0"
+plot for [m = 1:2] modelsdir.'/'.trace[m].'.trace.tsv' u 0:10 w l lw 1 lc rgb tcol[m] t (m == 1 ? 'no reg.' : 'reg.'), \
+     for [m = 1:2] modelsdir.'/'.trace[m].'.trace.tsv' u 0:12 w l lw 1 dt 2 lc rgb tcol[m] notitle, \
+     NaN w l lc rgb c_black t 'data term', NaN w l dt 2 lc rgb c_black t 'regulariser'
+
+# Seed study: seeds.tsv columns model seed_index ic steps max_abs_rel_err.
+stats datadir.'/seeds.tsv' u 5 nooutput
+slo = STATS_min; shi = STATS_max
+ystop = shi * 8          # the row of the runs that stopped
+nseed = words(seeds)
+room_r = 1.6
+eval panel(2, 2)
+room_r = 0
 set title 'seed study: DVI runs (seed $\times$ IC)'
 set xlabel 'seed'
 set ylabel 'max $|$rel. error on $H|$'
-stats datadir.'/seeds.tsv' u 5 nooutput
-top = STATS_max * 10
-set yrange [*:top * 3]
-set xrange [-0.5:*]
-set key top left
+set xrange [-0.5:nseed - 0.5]
+set yrange [slo / 2:ystop * 3]
+# the scale (1, 2, 5 per decade) stops below the row of stopped runs
+set format y '%g'
+set ytics ()
+do for [d = floor(log10(slo / 2)):floor(log10(shi))] for [m in "1 2 5"] {
+  v = int(m) * 10.0**d
+  if (v >= slo / 2 && v <= shi * 1.5) { set ytics add (v) }
+}
+set xtics 1 scale 0
+set xtics ('' 0)
+do for [s = 1:nseed] { set xtics add (word(seeds, s) s - 1) }
+# the row of stopped runs is named on the right axis, the key below it
+set y2range [slo / 2:ystop * 3]
+set logscale y2
+set y2tics ('stopped' ystop) scale 0 nomirror
+set arrow 1 from graph 0, first ystop / 2.2 to graph 1, first ystop / 2.2 nohead lw 0.6 dt 3 lc rgb c_grey
+set key at graph 1 + 0.15 / pan_wcm, graph 0.6 left top vertical reverse Left samplen 1
+xs(g) = $2 + (g ? 0.22 : -0.22) + ($3 - 1.5) * 0.08
 ran(g) = ($1 == g && $4 == N)
-stopped(g) = ($1 == g && $4 < N)
-plot datadir.'/seeds.tsv' u (ran(0) ? $2 - 0.12 : NaN):5 w p pt 7 ps 0.6 lc rgb '#d62728' t 'no reg.', \
-     datadir.'/seeds.tsv' u (ran(1) ? $2 + 0.12 : NaN):5 w p pt 7 ps 0.6 lc rgb '#1f77b4' t 'reg.', \
-     datadir.'/seeds.tsv' u (stopped(0) ? $2 - 0.12 : NaN):(top) w p pt 2 ps 1 lw 2 lc rgb '#d62728' t 'no reg., stopped', \
-     datadir.'/seeds.tsv' u (stopped(1) ? $2 + 0.12 : NaN):(top) w p pt 2 ps 1 lw 2 lc rgb '#1f77b4' t 'reg., stopped'
+plot for [g = 0:1] datadir.'/seeds.tsv' u (ran(g) ? xs(g) : NaN):5 w p pt (g ? 5 : 7) ps 0.55 lc rgb (g ? c_blue : c_verm) \
+       t (g ? 'reg.' : 'no reg.'), \
+     for [g = 0:1] datadir.'/seeds.tsv' u ($1 == g && $4 < N ? xs(g) : NaN):(ystop) w p pt (g ? 5 : 7) ps 0.55 \
+       lc rgb (g ? c_blue : c_verm) notitle
+unset arrow 1
+unset y2tics
+
+eval key_strip(1)
+plot for [k = 1:4] NaN w p pt ic_pt[k] ps 0.6 lc rgb ic_col[k] t sprintf('DVI, IC %d', k), \
+     NaN w p pt pt_stop ps 1.2 lw 2 lc rgb c_black t 'run stops'
 unset multiplot

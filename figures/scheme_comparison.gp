@@ -1,60 +1,42 @@
 # Figure scheme_comparison: reference Lotka-Volterra, RK4 vs Euler DVI with
 # the same step (data: fig_scheme_comparison).  Left: phase portrait (exact
 # orbit dashed, RK4 coloured by time, one period of the DVI with markers).
-# Right: relative energy error vs t, inset on the first inset_t time units.
+# Right: relative energy error over the whole run (the DVI's as the range of
+# its values per window: dvi_envelope.tsv) and over the first inset_t time
+# units (the stored rows).  Set by the Makefile: inset_t.
+cols = 2; band[1] = key_lines(1)
+eval canvas(2)
 set multiplot
-set size 0.46,1
-set origin 0,0
-set lmargin at screen 0.08
-set rmargin at screen 0.40
-set tmargin at screen 0.92
-set bmargin at screen 0.14
-set xlabel '$x$'
-set ylabel '$y$' offset 1,0
-set format y '%g'
-set format x '%g'
 stats datadir.'/rk4.tsv' u 1 nooutput
-tmax = STATS_max
-set cbrange [0:tmax]
-set palette defined (0 '#0d0887', 0.5 '#cc4778', 1 '#f0f921')
-set colorbox user origin screen 0.415,0.14 size screen 0.012,0.78
-set cbtics format '%.0f' scale 0.5
-set cblabel '$t$ (RK4)' offset 0.8,0
-set key at graph 0.62, graph 0.55 center center reverse Left samplen 1.5
-set yrange [*:*] writeback
-plot datadir.'/rk4.tsv' u 2:3:1 w p pt 7 ps 0.12 lc palette t 'RK4', \
-     datadir.'/dvi_period.tsv' u 2:3 w lp pt 6 ps 0.5 lc rgb '#555555' t 'DVI (one period)', \
-     datadir.'/exact.tsv' u 2:3 w l dt 2 lc rgb 'black' lw 2 t 'exact'
+set cbrange [0:STATS_max]
+room_r = 1.7
+eval span(1, 1, 2, 1)
+eval colorbox_right
+set cbtics format '%.0f'
+set cblabel '$t$ (RK4)'
+set xlabel '$x$'
+set ylabel '$y$'
+plot datadir.'/rk4.tsv' u 2:3:1 w p pt 7 ps 0.12 lc palette, \
+     datadir.'/dvi_period.tsv' u 2:3 w lp pt 6 ps 0.6 lw 1 lc rgb c_verm, \
+     datadir.'/exact.tsv' u 2:3 w l dt 2 lc rgb c_black lw 2
 unset colorbox
-set lmargin at screen 0.60
-set rmargin at screen 0.98
+room_r = 0
+eval panel(1, 2)
+set title 'whole run'
 set xlabel '$t$'
-set ylabel 'relative error on $H$' offset 1.5,0
+set ylabel 'relative error on $H$'
 set format x '%.0s%c'
-set key at graph 0.02, graph 0.02 left bottom reverse Left
-set yrange [*:*]
-plot datadir.'/dvi.tsv' u 1:4 w l lc rgb '#555555' lw 0.6 t 'DVI', \
-     datadir.'/rk4.tsv' u 1:4:1 w l lc palette lw 1.5 t 'RK4'
-# inset: the first inset_t time units
-set lmargin at screen 0.68
-set rmargin at screen 0.95
-set tmargin at screen 0.90
-set bmargin at screen 0.66
-set xrange [0:inset_t]
-set yrange [-0.05:0.05]
-set xtics 0,100
-set ytics -0.05,0.05,0.05
-# cairolatex puts tick labels behind the graphics, where the main panel's
-# curves would hide them: the inset's are drawn as front labels instead.
-set format x ''
-set format y ''
-do for [tx = 0:inset_t:100] { set label sprintf('\scriptsize %d', tx) at first tx, graph 0 center offset 0,-0.7 front }
-do for [k = -1:1] { set label sprintf('\scriptsize $%g$', 0.05*k) at graph 0, first 0.05*k right offset -0.4,0 front }
-set format x '%g'
-set xlabel ''
-set ylabel ''
-unset key
-set object 1 rect from graph 0,0 to graph 1,1 fc rgb 'white' behind
-plot datadir.'/dvi.tsv' u 1:4 w l lc rgb '#555555' lw 0.6, \
+plot datadir.'/dvi_envelope.tsv' u 1:2:3 w filledcurves fs transparent solid 0.35 noborder lc rgb c_verm, \
      datadir.'/rk4.tsv' u 1:4:1 w l lc palette lw 1.5
+eval panel(2, 2)
+set title sprintf('$t \le %g$', inset_t)
+set format x '%g'
+set xrange [0:inset_t]
+plot datadir.'/dvi.tsv' u 1:4 w p pt 6 ps 0.35 lc rgb c_verm, \
+     datadir.'/rk4.tsv' u 1:4:1 w l lc palette lw 1.5
+eval key_strip(1)
+# (the longest title last: columns are as wide as it, and nothing follows)
+plot NaN w l lc palette frac 0.5 lw 1.5 t 'RK4', NaN w lp pt 6 ps 0.6 lw 1 lc rgb c_verm t 'DVI', \
+     NaN w l dt 2 lc rgb c_black lw 2 t 'exact orbit', \
+     NaN w filledcurves fs transparent solid 0.35 noborder lc rgb c_verm t 'DVI error range'
 unset multiplot

@@ -2,13 +2,17 @@
  * reference Lotka–Volterra model integrated by RK4 and by the Euler DVI with
  * the same step over a long time (spec lotka-volterra.md §7.1).
  *
- *   fig_scheme_comparison --z0 X,Y --h H --steps N --every K --exact-h HE
- *                         --period-max TP --report-t T1,T2,... --outdir DIR
+ *   fig_scheme_comparison --z0 X,Y --h H --steps N --every K --envelope W
+ *                         --exact-h HE --period-max TP --report-t T1,T2,...
+ *                         --outdir DIR
  *
  * DIR/exact.tsv       one period of the reference solution (t x y), cut at
  *                     the first return within TP
  * DIR/dvi_period.tsv  the DVI's first period, every step (t x y)
  * DIR/rk4.tsv, DIR/dvi.tsv  every K-th step (t x y rel_err_H)
+ * DIR/dvi_envelope.tsv  the DVI's energy error over every step, as the
+ *                     least and largest value in each of W windows of equal
+ *                     length (t min max, nch_traj_write_envelope)
  * DIR/numbers.tsv     max |rel. H error| of each scheme, RK4's error at the
  *                     report times, the DVI's error bounds. */
 #include "nch_cli.h"
@@ -29,27 +33,27 @@ enum { MAX_REPORT = 16 };
 
 typedef struct {
     double z0[2], h, exact_h, period_max, report_t[MAX_REPORT];
-    long steps, every;
+    long steps, every, windows;
     size_t n_report;
     const char *outdir;
 } params;
 
 static void usage(const char *bad)
 {
-    nch_fig_usage(bad, "--z0 X,Y --h H --steps N --every K --exact-h HE --period-max TP --report-t "
-                  "T1,... --outdir DIR");
+    nch_fig_usage(bad, "--z0 X,Y --h H --steps N --every K --envelope W --exact-h HE --period-max TP "
+                  "--report-t T1,... --outdir DIR");
 }
 
 static params parse(int argc, char **argv)
 {
-    params p = {.steps = -1, .every = -1};
+    params p = {.steps = -1, .every = -1, .windows = -1};
     size_t nz = 0;
     static const struct option opts[] = {
         {"z0", required_argument, 0, 'z'},      {"h", required_argument, 0, 'h'},
         {"steps", required_argument, 0, 'n'},   {"every", required_argument, 0, 'k'},
         {"exact-h", required_argument, 0, 'e'}, {"report-t", required_argument, 0, 'r'},
         {"period-max", required_argument, 0, 'p'}, {"outdir", required_argument, 0, 'o'},
-        {0, 0, 0, 0}};
+        {"envelope", required_argument, 0, 'w'},   {0, 0, 0, 0}};
     opterr = 0;
     for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
         switch (c) {
@@ -57,6 +61,7 @@ static params parse(int argc, char **argv)
         case 'h': p.h = nch_cli_positive("--h", optarg); break;
         case 'n': p.steps = nch_cli_long("--steps", optarg, 1); break;
         case 'k': p.every = nch_cli_long("--every", optarg, 1); break;
+        case 'w': p.windows = nch_cli_long("--envelope", optarg, 1); break;
         case 'e': p.exact_h = nch_cli_positive("--exact-h", optarg); break;
         case 'r': p.n_report = nch_cli_positive_list("--report-t", optarg, p.report_t, MAX_REPORT); break;
         case 'p': p.period_max = nch_cli_positive("--period-max", optarg); break;
@@ -65,7 +70,7 @@ static params parse(int argc, char **argv)
         }
     }
     if (optind != argc) usage(argv[optind]);
-    if (nz != 2 || !(p.h > 0) || p.steps < 1 || p.every < 1 || !(p.exact_h > 0) || !(p.period_max > 0) ||
+    if (nz != 2 || !(p.h > 0) || p.steps < 1 || p.every < 1 || p.windows < 1 || !(p.exact_h > 0) || !(p.period_max > 0) ||
         !p.n_report || !p.outdir)
         usage(NULL);
     for (size_t i = 0; i < p.n_report; i++) {
@@ -110,7 +115,7 @@ int main(int argc, char **argv)
     double *dvi = run_or_die(&lv, NCH_SCHEME_DVI, p.h, p.steps, p.z0, 1);
     size_t rows = (size_t)p.steps + 1, stride = (size_t)p.every;
 
-    nch_ofile f_exact, f_dvi_period, f_rk4, f_dvi, f_numbers;
+    nch_ofile f_exact, f_dvi_period, f_rk4, f_dvi, f_envelope, f_numbers;
     nch_fig_open(&f_exact, p.outdir, "exact.tsv", "reference LV, exact solution, one period", "t x y rel_err_H");
     nch_traj_write(f_exact.fp, exact, exact_rows, 1, p.exact_h, -1);
     nch_fig_open(&f_dvi_period, p.outdir, "dvi_period.tsv", "reference LV, Euler DVI, one period", "t x y rel_err_H");
@@ -119,6 +124,9 @@ int main(int argc, char **argv)
     nch_traj_write(f_rk4.fp, rk4, rows, stride, p.h, -1);
     nch_fig_open(&f_dvi, p.outdir, "dvi.tsv", "reference LV, Euler DVI", "t x y rel_err_H");
     nch_traj_write(f_dvi.fp, dvi, rows, stride, p.h, -1);
+    nch_fig_open(&f_envelope, p.outdir, "dvi_envelope.tsv", "reference LV, Euler DVI, energy error envelope",
+                 "t min_rel_err_H max_rel_err_H");
+    nch_traj_write_envelope(f_envelope.fp, dvi, rows, (size_t)p.windows, NCH_TRAJ_WINDOWS_LINEAR, p.h, -1);
 
     double rk4_max = 0, dvi_min = 0, dvi_max = 0;
     for (size_t i = 0; i < rows; i++) {
@@ -141,6 +149,7 @@ int main(int argc, char **argv)
     nch_ofile_xcommit(&f_dvi_period);
     nch_ofile_xcommit(&f_rk4);
     nch_ofile_xcommit(&f_dvi);
+    nch_ofile_xcommit(&f_envelope);
     nch_ofile_xcommit(&f_numbers);
     free(exact);
     free(dvi_period);

@@ -5,7 +5,7 @@
  *   fig_scheme_learning --scheme FILE --reg FILE --noreg FILE --val FILE
  *       --n-ic N --tf TF --rate R --n-h NH --dvi-offset A --rk4-offset B
  *       --quantiles Q1,Q2 --ic X,Y [--ic ...] --h H --dvi-steps N --every K
- *       --exact-h HE --period-max TP --outdir DIR
+ *       --envelope W --exact-h HE --period-max TP --outdir DIR
  *
  * Short time: each of the first N val points is integrated up to TF with
  * the DVI (steps TF/ceil(TF/(0.1·R^(A−i))), i < NH) and RK4 (offset B); its
@@ -14,7 +14,10 @@
  * that stopped count as infinite errors; a quantile that is infinite is
  * written as NaN and the stopped count says why).
  * Long time: DIR/long_dvi.tsv (ic t x y rel_err_H, every K-th DVI step of the
- * scheme model at H), DIR/long_stop.tsv (last state of stopped runs),
+ * scheme model at H), DIR/long_envelope.tsv (ic t min max: its energy error
+ * over every step, least and largest value in each of at most W windows
+ * growing geometrically, for a logarithmic time axis; two blank lines after
+ * each IC), DIR/long_stop.tsv (last state of stopped runs),
  * DIR/model_exact.tsv and DIR/ref_exact.tsv (one period of the scheme
  * model's and of the reference model's exact orbit from each IC).
  * DIR/numbers.tsv: medians at the step closest to H per model and scheme,
@@ -42,7 +45,7 @@ static const char *const model_tags[N_MODELS] = {"scheme", "reg", "noreg"};
 
 typedef struct {
     const char *model[N_MODELS], *val, *outdir;
-    long n_ic, n_h, dvi_steps, every;
+    long n_ic, n_h, dvi_steps, every, windows;
     double tf, rate, offset[2], q[2], ic[MAX_IC][2], h, exact_h, period_max;
     size_t n_long;
 } params;
@@ -51,12 +54,12 @@ static void usage(const char *bad)
 {
     nch_fig_usage(bad, "--scheme FILE --reg FILE --noreg FILE --val FILE --n-ic N --tf TF --rate R --n-h "
                   "NH --dvi-offset A --rk4-offset B --quantiles Q1,Q2 --ic X,Y [--ic ...] --h H "
-                  "--dvi-steps N --every K --exact-h HE --period-max TP --outdir DIR");
+                  "--dvi-steps N --every K --envelope W --exact-h HE --period-max TP --outdir DIR");
 }
 
 static params parse(int argc, char **argv)
 {
-    params p = {.n_ic = -1, .n_h = -1, .dvi_steps = -1, .every = -1, .offset = {NAN, NAN}};
+    params p = {.n_ic = -1, .n_h = -1, .dvi_steps = -1, .every = -1, .windows = -1, .offset = {NAN, NAN}};
     size_t nq = 0;
     static const struct option opts[] = {
         {"scheme", required_argument, 0, 0},       {"reg", required_argument, 0, 1},
@@ -68,7 +71,7 @@ static params parse(int argc, char **argv)
         {"h", required_argument, 0, 'h'},          {"dvi-steps", required_argument, 0, 'd'},
         {"every", required_argument, 0, 'k'},      {"exact-h", required_argument, 0, 'e'},
         {"period-max", required_argument, 0, 'P'}, {"outdir", required_argument, 0, 'o'},
-        {0, 0, 0, 0}};
+        {"envelope", required_argument, 0, 'w'},   {0, 0, 0, 0}};
     opterr = 0;
     for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
         switch (c) {
@@ -85,6 +88,7 @@ static params parse(int argc, char **argv)
         case 'h': p.h = nch_cli_positive("--h", optarg); break;
         case 'd': p.dvi_steps = nch_cli_long("--dvi-steps", optarg, 1); break;
         case 'k': p.every = nch_cli_long("--every", optarg, 1); break;
+        case 'w': p.windows = nch_cli_long("--envelope", optarg, 1); break;
         case 'e': p.exact_h = nch_cli_positive("--exact-h", optarg); break;
         case 'P': p.period_max = nch_cli_positive("--period-max", optarg); break;
         case 'o': p.outdir = optarg; break;
@@ -94,7 +98,7 @@ static params parse(int argc, char **argv)
     if (optind != argc) usage(argv[optind]);
     if (!p.model[0] || !p.model[1] || !p.model[2] || !p.val || p.n_ic < 1 || !(p.tf > 0) || !(p.rate > 1) ||
         p.n_h < 1 || p.n_h > MAX_H || isnan(p.offset[0]) || isnan(p.offset[1]) || nq != 2 || !(p.q[0] < p.q[1] && p.q[1] < 1) ||
-        !p.n_long || !(p.h > 0) || p.dvi_steps < 1 || p.every < 1 || !(p.exact_h > 0) || !(p.period_max > 0) || !p.outdir)
+        !p.n_long || !(p.h > 0) || p.dvi_steps < 1 || p.every < 1 || p.windows < 1 || !(p.exact_h > 0) || !(p.period_max > 0) || !p.outdir)
         usage(NULL);
     return p;
 }
@@ -201,6 +205,8 @@ int main(int argc, char **argv)
     double *ze = nch_xcalloc((size_t)n_exact + 1, 2 * sizeof *ze, "an orbit");
     nch_ofile f_long;
     nch_fig_open(&f_long, p.outdir, "long_dvi.tsv", p.model[0], "ic t x y rel_err_H");
+    nch_ofile f_envelope;
+    nch_fig_open(&f_envelope, p.outdir, "long_envelope.tsv", p.model[0], "ic t min_rel_err_H max_rel_err_H");
     nch_ofile f_stop;
     nch_fig_open(&f_stop, p.outdir, "long_stop.tsv", p.model[0], "ic t x y rel_err_H");
     nch_ofile f_mex;
@@ -220,6 +226,8 @@ int main(int argc, char **argv)
             survived++;
         nch_traj_write(f_long.fp, zl, rep.rows, (size_t)p.every, p.h, (int)k);
         fputs("\n\n", f_long.fp);
+        nch_traj_write_envelope(f_envelope.fp, zl, rep.rows, (size_t)p.windows, NCH_TRAJ_WINDOWS_LOG, p.h, (int)k);
+        fputs("\n\n", f_envelope.fp);
         worst = fmax(worst, nch_traj_max_abs_rel_err(zl, rep.rows));
         for (int e = 0; e < 2; e++) {
             rc = nch_run(e ? &ref : &bounded, NCH_SCHEME_EXACT, p.exact_h, n_exact, p.ic[k], 1, ze, &rep);
@@ -232,7 +240,7 @@ int main(int argc, char **argv)
     }
     nch_tsv_number(numbers.fp, "scheme_learning_long_survivors", (double)survived);
     nch_tsv_number(numbers.fp, "scheme_learning_long_max_abs_rel_err", worst);
-    nch_ofile *all[] = {&f_short, &f_long, &f_stop, &f_mex, &f_rex, &numbers};
+    nch_ofile *all[] = {&f_short, &f_long, &f_envelope, &f_stop, &f_mex, &f_rex, &numbers};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) nch_ofile_xcommit(all[i]);
     for (int k = 0; k < N_MODELS; k++) nch_learnt_free(&m[k]);
     nch_dataset_free(&val);

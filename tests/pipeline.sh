@@ -49,6 +49,9 @@ check "reference solution exact to round-off" "$(num architectures architectures
 check "scheme study on every IC" "$(num scheme_learning scheme_learning_n_ic)" "v == 20"
 [ "$(grep -vc '^#\|^$' data/scheme_learning/short.tsv)" -eq 42 ] || fail "short.tsv: expected 3 models x 2 schemes x 7 steps"
 grep -q 'stops at step 1' build/fig/dvi_failure.tex || fail "the DVI failure is not marked in the figure"
+# Every figure's layout: no text cut off, on other text or on data (issue 13).
+layout=$(src/scripts/figure_check.sh $(ls figures/*.gp | sed -n 's|figures/\(.*\)\.gp|\1|p' | grep -vx style)) \
+  || fail "figure layout:"$'\n'"$layout"
 cp data/error_convergence/errors.tsv "$tmp/errors.first"
 cp paper/paper.pdf "$tmp/paper.first"
 

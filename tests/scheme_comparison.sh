@@ -6,7 +6,7 @@ set -eu -o pipefail
 export LC_ALL=C   # numbers with a decimal point, whatever the caller's locale
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-bin/fig_scheme_comparison --z0 1,1 --h 0.2 --steps 5000 --every 10 --exact-h 0.01 --period-max 20 \
+bin/fig_scheme_comparison --z0 1,1 --h 0.2 --steps 5000 --every 10 --envelope 40 --exact-h 0.01 --period-max 20 \
   --report-t 100,1000 --outdir "$tmp"
 num() { awk -F'\t' -v k="scheme_comparison_$1" '$1 == k { print $2 }' "$tmp/numbers.tsv"; }
 # Science checks, not round-off bounds: RK4's energy error drifts ∝ t (a
@@ -27,12 +27,18 @@ awk -v e100="$(num rk4_rel_err_t100)" -v e1000="$(num rk4_rel_err_t1000)" \
 # 10 steps of a quasi-periodic signal).
 awk -F'\t' '!/^#/ { e = $4 < 0 ? -$4 : $4; if ($1 < 200 && e > a) a = e; if ($1 > 800 && e > b) b = e }
   END { if (b > 1.2 * a || b < 0.8 * a) { print "DVI error envelope changed: " a " -> " b; exit 1 } }' "$tmp/dvi.tsv"
+# The envelope drawn in the figure: 40 windows (two rows each) that reach
+# exactly the published least and largest DVI error.
+awk -F'\t' -v lo="$(num dvi_min_rel_err)" -v hi="$(num dvi_max_rel_err)" '!/^#/ { n++
+    if (n == 1 || $2 < a) a = $2; if (n == 1 || $3 > b) b = $3; if ($2 > $3) bad = 1 }
+  END { if (n != 80 || bad || a != lo || b != hi) { print "DVI envelope: " n " rows, [" a ", " b "] vs [" lo ", " hi "]"; exit 1 } }' \
+  "$tmp/dvi_envelope.tsv"
 # One period of the exact orbit returns to the start, within one output step
 # (|f| × 0.01 ≲ 0.05 on this orbit).
 awk -F'\t' '!/^#/ { if (!n++) { x0 = $2; y0 = $3 } x = $2; y = $3 }
   END { d = sqrt((x - x0)^2 + (y - y0)^2); if (n < 100 || d > 0.05) { print "exact orbit does not close: " n " rows, gap " d; exit 1 } }' "$tmp/exact.tsv"
 status=0
-bin/fig_scheme_comparison --z0 1,1 --h 0.2 --steps 50 --every 10 --exact-h 0.01 --period-max 20 \
+bin/fig_scheme_comparison --z0 1,1 --h 0.2 --steps 50 --every 10 --envelope 40 --exact-h 0.01 --period-max 20 \
   --report-t 100 --outdir "$tmp/out" 2>/dev/null || status=$?
 [ "$status" -eq 2 ] || { echo "a report time after the end was accepted (status $status)"; exit 1; }
 echo "scheme_comparison: RK4 drifts, DVI bounded, exact orbit closes"
