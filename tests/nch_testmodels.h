@@ -15,6 +15,7 @@
 #include "nch_lv.h"
 #include "nch_model.h"
 
+#include <float.h>
 #include <string.h>
 
 static inline int osc_jets(const nch_model *m, size_t n, const double *z, int order,
@@ -145,34 +146,65 @@ static inline void coupled_model(nch_model *m)
  * truncation against the O(u/ε) cancellation error. */
 #define FD_EPS 1e-5
 
+/* Asserts |exact − D(e)| ≤ tol for the central difference D(e) of a value g
+ * known at z ± e (gp1, gm1) and z ± 2e (gp2, gm2).  tol = truncation +
+ * round-off: the truncation e²g‴/6 of D(e) is estimated by Richardson,
+ * |D(e) − D(2e)|/3 (D(2e) carries four times that term), and doubled for the
+ * O(e⁴) rest; the round-off is 8u·G/e, every g being a short sum correct
+ * to a few ulp of its largest term, with G the largest |g| evaluated or
+ * `terms` (the caller's bound on the terms of a value that cancel, 0 if
+ * none cancel beyond a factor of a few). */
+static inline void assert_fd(double exact, double gp1, double gm1, double gp2, double gm2, double e,
+                             double terms, const char *what, int a, int c)
+{
+    double d1 = (gp1 - gm1) / (2 * e), d2 = (gp2 - gm2) / (4 * e);
+    double G = fmax(fmax(fmax(fabs(gp1), fabs(gm1)), fmax(fabs(gp2), fabs(gm2))), terms);
+    double tol = 2 * fabs(d1 - d2) / 3 + 8 * (DBL_EPSILON / 2) * G / e;
+    if (!(fabs(exact - d1) <= tol)) {
+        print_error("%s[%d] along z_%d: exact %.17g, difference %.17g (tol %.3g)\n", what, a, c, exact, d1,
+                    tol);
+        fail();
+    }
+}
+
 /* Checks the order-1 entries of the jet at z against central differences of
  * the order-0 entries, and the order-2 entries against differences of the
- * order-1 entries. */
-static inline void check_jets_fd(const nch_model *m, const double *z)
+ * order-1 entries, with step FD_EPS·scale[c] along z_c; `terms` as in
+ * assert_fd. */
+static inline void check_jets_fd_scaled(const nch_model *m, const double *z, const double *scale,
+                                        double terms)
 {
     int d = m->d, n = 2 * d;
     nch_jet j0;
     assert_int_equal(m->jets(m, 1, z, 2, &j0), NCH_OK);
     for (int c = 0; c < n; c++) {
-        double zp[NCH_ZMAX], zm[NCH_ZMAX];
-        memcpy(zp, z, (size_t)n * sizeof *z);
-        memcpy(zm, z, (size_t)n * sizeof *z);
-        double e = FD_EPS * fmax(1, fabs(z[c]));
-        zp[c] += e;
-        zm[c] -= e;
-        nch_jet jp, jm;
-        assert_int_equal(m->jets(m, 1, zp, 1, &jp), NCH_OK);
-        assert_int_equal(m->jets(m, 1, zm, 1, &jm), NCH_OK);
-        assert_close(j0.dH[c], (jp.H - jm.H) / (2 * e), 1e-7, 1e-8);
+        double e = FD_EPS * scale[c];
+        nch_jet jt[4]; /* at z + e, z − e, z + 2e, z − 2e */
+        for (int k = 0; k < 4; k++) {
+            double zs[NCH_ZMAX];
+            memcpy(zs, z, (size_t)n * sizeof *z);
+            zs[c] += (k < 2 ? 1 : 2) * (k % 2 ? -e : e);
+            assert_int_equal(m->jets(m, 1, zs, 1, &jt[k]), NCH_OK);
+        }
+        assert_fd(j0.dH[c], jt[0].H, jt[1].H, jt[2].H, jt[3].H, e, terms, "dH", c, c);
         for (int a = 0; a < n; a++)
-            assert_close(j0.d2H[a][c], (jp.dH[a] - jm.dH[a]) / (2 * e), 1e-7, 1e-8);
+            assert_fd(j0.d2H[a][c], jt[0].dH[a], jt[1].dH[a], jt[2].dH[a], jt[3].dH[a], e, terms, "d2H", a, c);
         for (int i = 0; i < d; i++) {
-            assert_close(j0.dtheta[i][c], (jp.theta[i] - jm.theta[i]) / (2 * e), 1e-7, 1e-8);
+            assert_fd(j0.dtheta[i][c], jt[0].theta[i], jt[1].theta[i], jt[2].theta[i], jt[3].theta[i], e,
+                      terms, "dtheta", i, c);
             for (int a = 0; a < n; a++)
-                assert_close(j0.d2theta[i][a][c], (jp.dtheta[i][a] - jm.dtheta[i][a]) / (2 * e),
-                             1e-7, 1e-8);
+                assert_fd(j0.d2theta[i][a][c], jt[0].dtheta[i][a], jt[1].dtheta[i][a], jt[2].dtheta[i][a],
+                          jt[3].dtheta[i][a], e, terms, "d2theta", i * n + a, c);
         }
     }
+}
+
+/* The same with steps relative to max(1, |z_c|). */
+static inline void check_jets_fd(const nch_model *m, const double *z)
+{
+    double scale[NCH_ZMAX];
+    for (int c = 0; c < 2 * m->d; c++) scale[c] = fmax(1, fabs(z[c]));
+    check_jets_fd_scaled(m, z, scale, 0);
 }
 
 #endif
