@@ -143,6 +143,33 @@ $(LV_DATA) &: bin/lv_data src/config/lv_data.conf $(PROFILE_STAMP) | build/numen
 lv-data: $(LV_DATA)
 .PHONY: lv-data
 
+# --- Massless-charged-particle datasets (spec gc-mcp.md §2.2) --------------
+MCP := data/mcp
+MCP_DATA := $(foreach s,train test val,$(MCP)/traj-$(s).tsv $(MCP)/vf-$(s).tsv)
+$(MCP_DATA) &: bin/mcp_data src/config/mcp_data.conf $(PROFILE_STAMP)
+	$(call say,RUN,$<)
+	$(Q)mkdir -p $(MCP)
+	$(Q)$(call timed,mcp_data) $< --seed $(call param,mcp_seed) --n-ic $(call param,mcp_n_ic) \
+	   --hmin $(call param,mcp_hmin) --hmax $(call param,mcp_hmax) --max-rounds $(call param,mcp_max_rounds) \
+	   --h $(call param,mcp_h) --nt $(call param,mcp_nt) --split $(call csv,$(call param,mcp_split)) \
+	   --vf-stride $(call param,mcp_vf_stride) --outdir $(MCP)
+mcp-data: $(MCP_DATA)
+.PHONY: mcp-data
+
+# --- Guiding-centre datasets (spec gc-mcp.md §3.2) -------------------------
+GC := data/gc
+GC_DATA := $(foreach s,train test val,$(GC)/traj-$(s).tsv $(GC)/vf-$(s).tsv)
+$(GC_DATA) &: bin/gc_data src/config/gc_data.conf $(PROFILE_STAMP)
+	$(call say,RUN,$<)
+	$(Q)mkdir -p $(GC)
+	$(Q)$(call timed,gc_data) $< --seed $(call param,gc_seed) --n-ic $(call param,gc_n_ic) \
+	   --theta-pi $(call csv,$(call param,gc_theta_pi)) --phi-pi $(call csv,$(call param,gc_phi_pi)) \
+	   --r $(call csv,$(call param,gc_r)) --u $(call csv,$(call param,gc_u)) --h $(call param,gc_h) \
+	   --nt $(call param,gc_nt) --split $(call csv,$(call param,gc_split)) \
+	   --vf-stride $(call param,gc_vf_stride) --outdir $(GC)
+gc-data: $(GC_DATA)
+.PHONY: gc-data
+
 # --- Trained models (spec lotka-volterra.md §4-§6) -------------------------
 # data/models/NAME.model (+ .trace.tsv per epoch, .summary.tsv best values).
 # $(call train_rule,NAME,DATA,ARGS,SEED): DATA is vf or traj (files of data/lv).

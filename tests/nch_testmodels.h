@@ -17,6 +17,7 @@
 #include "nch_lv.h"
 #include "nch_model.h"
 
+#include <float.h>
 #include <string.h>
 
 static inline int osc_jets(const nch_model *m, size_t n, const double *z, int order,
@@ -143,10 +144,6 @@ static inline void coupled_model(nch_model *m)
     *m = (nch_model){.name = "coupled", .d = 2, .jets = cpl_jets};
 }
 
-/* Central difference step for a point of size ~1: balances the O(ε²)
- * truncation against the O(u/ε) cancellation error. */
-#define FD_EPS 1e-5
-
 /* Round-off bound of one value of these models' jets or fields: each is a
  * short formula (≤ 8 roundings, a solve of condition ≤ 2 for the fields
  * from jets) of terms ≤ 8·max(1, |value|) at the tests' points. */
@@ -155,37 +152,67 @@ static inline double model_value_err(double v)
     return 64 * NCH_U * fmax(1, fabs(v));
 }
 
+/* Central difference step for a point of size ~1: balances the O(ε²)
+ * truncation against the O(u/ε) cancellation error. */
+#define FD_EPS 1e-5
+
+/* Asserts |exact − D(e)| ≤ tol for the central difference D(e) of a value g
+ * known at z ± e (gp1, gm1) and z ± 2e (gp2, gm2).  tol = truncation +
+ * round-off: the truncation e²g‴/6 of D(e) is estimated by Richardson,
+ * |D(e) − D(2e)|/3 (D(2e) carries four times that term), and doubled for the
+ * O(e⁴) rest; the round-off is 8u·G/e, every g being a short sum correct
+ * to a few ulp of its largest term, with G the largest |g| evaluated or
+ * `terms` (the caller's bound on the terms of a value that cancel, 0 if
+ * none cancel beyond a factor of a few). */
+static inline void assert_fd(double exact, double gp1, double gm1, double gp2, double gm2, double e,
+                             double terms, const char *what, int a, int c)
+{
+    double d1 = (gp1 - gm1) / (2 * e), d2 = (gp2 - gm2) / (4 * e);
+    double G = fmax(fmax(fmax(fabs(gp1), fabs(gm1)), fmax(fabs(gp2), fabs(gm2))), terms);
+    double tol = 2 * fabs(d1 - d2) / 3 + 8 * NCH_U * G / e;
+    if (!(fabs(exact - d1) <= tol))
+        print_error("%s[%d] along z_%d: exact %.17g, difference %.17g\n", what, a, c, exact, d1);
+    assert_le(fabs(exact - d1), tol);
+}
+
 /* Checks the order-1 entries of the jet at z against central differences of
  * the order-0 entries, and the order-2 entries against differences of the
- * order-1 entries, at steps e and 2e (nch_fd_tol; the quotient's round-off
- * is the values' error / e). */
-static inline void check_jets_fd(const nch_model *m, const double *z)
+ * order-1 entries, with step FD_EPS·scale[c] along z_c; `terms` as in
+ * assert_fd. */
+static inline void check_jets_fd_scaled(const nch_model *m, const double *z, const double *scale,
+                                        double terms)
 {
     int d = m->d, n = 2 * d;
     nch_jet j0;
     assert_int_equal(m->jets(m, 1, z, 2, &j0), NCH_OK);
     for (int c = 0; c < n; c++) {
-        double e = FD_EPS * fmax(1, fabs(z[c]));
-        nch_jet jq[4]; /* at z_c − 2e, − e, + e, + 2e */
-        for (int q = 0; q < 4; q++) {
-            double zq[NCH_ZMAX];
-            memcpy(zq, z, (size_t)n * sizeof *z);
-            zq[c] += (q < 2 ? q - 2 : q - 1) * e;
-            assert_int_equal(m->jets(m, 1, zq, 1, &jq[q]), NCH_OK);
+        double e = FD_EPS * scale[c];
+        nch_jet jt[4]; /* at z + e, z − e, z + 2e, z − 2e */
+        for (int k = 0; k < 4; k++) {
+            double zs[NCH_ZMAX];
+            memcpy(zs, z, (size_t)n * sizeof *z);
+            zs[c] += (k < 2 ? 1 : 2) * (k % 2 ? -e : e);
+            assert_int_equal(m->jets(m, 1, zs, 1, &jt[k]), NCH_OK);
         }
-#define CHECK_FD(exact, v)                                                                   \
-    do {                                                                                     \
-        const double d1 = (jq[2].v - jq[1].v) / (2 * e), d2 = (jq[3].v - jq[0].v) / (4 * e); \
-        assert_close(exact, d1, 0, nch_fd_tol(d1, d2, model_value_err(j0.v) / e));       \
-    } while (0)
-        CHECK_FD(j0.dH[c], H);
-        for (int a = 0; a < n; a++) CHECK_FD(j0.d2H[a][c], dH[a]);
+        assert_fd(j0.dH[c], jt[0].H, jt[1].H, jt[2].H, jt[3].H, e, terms, "dH", c, c);
+        for (int a = 0; a < n; a++)
+            assert_fd(j0.d2H[a][c], jt[0].dH[a], jt[1].dH[a], jt[2].dH[a], jt[3].dH[a], e, terms, "d2H", a, c);
         for (int i = 0; i < d; i++) {
-            CHECK_FD(j0.dtheta[i][c], theta[i]);
-            for (int a = 0; a < n; a++) CHECK_FD(j0.d2theta[i][a][c], dtheta[i][a]);
+            assert_fd(j0.dtheta[i][c], jt[0].theta[i], jt[1].theta[i], jt[2].theta[i], jt[3].theta[i], e,
+                      terms, "dtheta", i, c);
+            for (int a = 0; a < n; a++)
+                assert_fd(j0.d2theta[i][a][c], jt[0].dtheta[i][a], jt[1].dtheta[i][a], jt[2].dtheta[i][a],
+                          jt[3].dtheta[i][a], e, terms, "d2theta", i * n + a, c);
         }
-#undef CHECK_FD
     }
+}
+
+/* The same with steps relative to max(1, |z_c|). */
+static inline void check_jets_fd(const nch_model *m, const double *z)
+{
+    double scale[NCH_ZMAX];
+    for (int c = 0; c < 2 * m->d; c++) scale[c] = fmax(1, fabs(z[c]));
+    check_jets_fd_scaled(m, z, scale, 0);
 }
 
 #endif

@@ -62,6 +62,8 @@ static void oscillator_closed_form(void **state)
         const double steps = solve_counted(&osc, tol[k][0], tol[k][1], t0, h, N, z0, out, &rep);
         assert_int_equal(rep.rows, N + 1);
         assert_close(rep.t, t0 + N * h, 2 * NCH_U, 0); /* t0 + N·h, rounded twice */
+        /* The solver lands on every grid point: at least a step each. */
+        assert_true(rep.steps >= N);
         double worst = 0;
         for (int i = 0; i <= N; i++) {
             double t = i * h, c = cos(t), s = sin(t);
@@ -188,6 +190,7 @@ static void failures_report_how_far(void **state)
     assert_int_equal(nch_ode_solve(&dec, 1e-10, 1e-12, 0, 0.1, 0, (double[]){0.5}, out, &rep),
                      NCH_OK);
     assert_int_equal(rep.rows, 1);
+    assert_int_equal(rep.steps, 0);
 }
 
 static void backward_in_time(void **state)

@@ -40,26 +40,30 @@ static void box_matches_spec(void **state)
     for (int i = 0; i < 4; i++) assert_close(box[i], want[i], edge_tol(zeq, i / 2, want[i]), 0);
 }
 
+/* In every dimension the sampler is used with (2: LV, MCP; 4: GC), each
+ * column has exactly one point in each of the N strata of its range. */
 static void lhs_has_one_point_per_stratum(void **state)
 {
     (void)state;
-    enum { N = 997 };
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(rng, 12345);
-    const double lo[2] = {-1.5, 0.25}, hi[2] = {2.5, 7.0};
-    double *z = malloc(2 * N * sizeof *z);
-    assert_int_equal(nch_lhs(rng, N, lo, hi, z), NCH_OK);
-    for (int k = 0; k < 2; k++) {
-        int count[N] = {0};
-        for (size_t i = 0; i < N; i++) {
-            double u = (z[2 * i + k] - lo[k]) / (hi[k] - lo[k]) * N;
-            assert_true(u >= 0 && u < N);
-            count[(int)u]++;
+    enum { N = 997, DMAX = 4 };
+    const double lo[DMAX] = {-1.5, 0.25, 9e-4, -9e-4}, hi[DMAX] = {2.5, 7.0, 3.025e-3, -3e-4};
+    double *z = malloc(DMAX * N * sizeof *z);
+    for (size_t dim = 2; dim <= DMAX; dim += 2) {
+        gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+        gsl_rng_set(rng, 12345);
+        assert_int_equal(nch_lhs(rng, N, dim, lo, hi, z), NCH_OK);
+        for (size_t k = 0; k < dim; k++) {
+            int count[N] = {0};
+            for (size_t i = 0; i < N; i++) {
+                double u = (z[dim * i + k] - lo[k]) / (hi[k] - lo[k]) * N;
+                assert_true(u >= 0 && u < N);
+                count[(int)u]++;
+            }
+            for (int s = 0; s < N; s++) assert_int_equal(count[s], 1);
         }
-        for (int s = 0; s < N; s++) assert_int_equal(count[s], 1);
+        gsl_rng_free(rng);
     }
     free(z);
-    gsl_rng_free(rng);
 }
 
 static void energy_window_is_reproducible_and_respected(void **state)

@@ -1,7 +1,7 @@
 /* nch_model — the one interface every model of the study implements.
  *
  * State z = (x, y) with x, y ∈ R^d, stored as z = (x_1..x_d, y_1..y_d);
- * d is a runtime value (1 for Lotka–Volterra, 2 later), d ≤ NCH_DMAX.
+ * d is a runtime value (1: Lotka–Volterra, MCP; 2: guiding centre), d ≤ NCH_DMAX.
  * A model is either a degenerate Lagrangian L(x, y, ẋ) = θ(x, y)·ẋ − H(x, y)
  * — it then provides θ, H and their z-derivatives up to order 2 (`jets`) —
  * or a bare vector field (`jets` = NULL, `field` set), as the plain MLP.

@@ -41,7 +41,7 @@ int nch_ode_solve(const nch_ode_system *sys, double rtol, double atol, double t0
 {
     nch_ode_report local;
     if (!rep) rep = &local;
-    *rep = (nch_ode_report){.rows = 0, .t = t0};
+    *rep = (nch_ode_report){.rows = 0, .t = t0, .steps = 0};
     if (sys->dim == 0 || !sys->rhs || !(rtol > 0) || !(atol > 0) || !isfinite(h) || h == 0)
         return NCH_EINVAL;
     int rc = check_state(sys, z0);
@@ -68,6 +68,8 @@ int nch_ode_solve(const nch_ode_system *sys, double rtol, double atol, double t0
         memcpy(y, y - dim, dim * sizeof *y);
         ctx.last_status = NCH_OK;
         int g = gsl_odeiv2_driver_apply(drv, &t, t0 + (double)i * h, y);
+        /* The driver counts the accepted steps of its last apply. */
+        rep->steps += drv->n;
         if (g != GSL_SUCCESS) rc = ctx.last_status != NCH_OK ? ctx.last_status : NCH_ENOCONV;
         else if ((rc = check_state(sys, y)) == NCH_OK) rep->rows = i + 1;
     }

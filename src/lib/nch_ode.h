@@ -31,8 +31,10 @@ typedef struct {
 } nch_ode_system;
 
 typedef struct {
-    size_t rows; /* rows of out holding valid states (n + 1 on success) */
-    double t;    /* time the solver reached */
+    size_t rows;  /* rows of out holding valid states (n + 1 on success) */
+    double t;     /* time the solver reached */
+    size_t steps; /* accepted solver steps: each has a local error estimate
+                     of at most 1.1 (atol + rtol |z_i|) per component */
 } nch_ode_report;
 
 /* NCH_OK; NCH_EINVAL for bad arguments (dim, tolerances ≤ 0, h zero or not

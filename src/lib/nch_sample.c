@@ -9,16 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-int nch_lhs(gsl_rng *rng, size_t n, const double lo[2], const double hi[2], double *z)
+int nch_lhs(gsl_rng *rng, size_t n, size_t dim, const double *lo, const double *hi, double *z)
 {
     size_t *perm = malloc(n * sizeof *perm);
     if (!perm) return NCH_ENOMEM;
-    for (size_t i = 0; i < 2 * n; i++) z[i] = gsl_rng_uniform(rng);
-    for (int k = 0; k < 2; k++) {
+    for (size_t i = 0; i < dim * n; i++) z[i] = gsl_rng_uniform(rng);
+    for (size_t k = 0; k < dim; k++) {
         for (size_t i = 0; i < n; i++) perm[i] = i + 1;
         gsl_ran_shuffle(rng, perm, n, sizeof *perm);
         for (size_t i = 0; i < n; i++)
-            z[2 * i + k] = lo[k] + ((double)perm[i] - z[2 * i + k]) / (double)n * (hi[k] - lo[k]);
+            z[dim * i + k] = lo[k] + ((double)perm[i] - z[dim * i + k]) / (double)n * (hi[k] - lo[k]);
     }
     free(perm);
     return NCH_OK;
@@ -81,7 +81,7 @@ int nch_lhs_energy_window(gsl_rng *rng, size_t n, const double box[4], nch_energ
         size_t m = (size_t)(round + 1) * n, kept = 0;
         double *cand = malloc(2 * m * sizeof *cand);
         if (!cand) return NCH_ENOMEM;
-        int rc = nch_lhs(rng, m, lo, hi, cand);
+        int rc = nch_lhs(rng, m, 2, lo, hi, cand);
         for (size_t i = 0; rc == NCH_OK && i < m && kept < n; i++) {
             double e = H(cand + 2 * i, ctx);
             if (e >= hmin && e <= hmax) {

@@ -1,6 +1,8 @@
-/* nch_sample — initial conditions for the datasets (spec lotka-volterra.md §3).
+/* nch_sample — initial conditions for the datasets (spec lotka-volterra.md
+ * §3, gc-mcp.md §2.2, §3.2).
  *
- * Latin-hypercube sampling and the energy-bounded box, for a 2-d state.
+ * Latin-hypercube sampling in any dimension; the energy-bounded box and the
+ * energy window's rejection loop for a 2-d state.
  * Randomness comes only from the caller's gsl_rng, so a seed fixes the
  * samples; the stream continues across calls (the rejection rounds of the
  * spec draw fresh hypercubes from the same generator). */
@@ -13,10 +15,12 @@
 /* Energy function of a 2-d state. */
 typedef double (*nch_energy_fn)(const double z[2], void *ctx);
 
-/* n Latin-hypercube points in the box [lo_k, hi_k] (k = 0, 1), row-major
- * n×2: U uniform n×2 (row-major draws), then one random permutation of
- * 1..n per column, point = lo + (perm − U)/n · (hi − lo). */
-int nch_lhs(gsl_rng *rng, size_t n, const double lo[2], const double hi[2], double *z);
+/* n Latin-hypercube points in the box [lo_k, hi_k] (k < dim), row-major
+ * n×dim: U uniform n×dim (row-major draws), then one random permutation of
+ * 1..n per column, point = lo + (perm − U)/n · (hi − lo).  For dim = 2 the
+ * draws are those of the 2-d sampler the Lotka–Volterra data were made
+ * with. */
+int nch_lhs(gsl_rng *rng, size_t n, size_t dim, const double *lo, const double *hi, double *z);
 
 /* The box {H ≤ hmax} seen along the two lines through the equilibrium zeq:
  * for each coordinate k, the roots of H(zeq + t e_k) = hmax below and above
