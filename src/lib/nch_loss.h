@@ -1,12 +1,9 @@
 /* nch_loss — the study's training losses and their parameter gradients
- * (spec lotka-volterra.md §5, adjoints engine.md §4).
+ * (spec lotka-volterra.md §5, gc-mcp.md §1.6, adjoints engine.md §4).
  *
- * GramMSNorm N(u; s) of errors u_i with scalers s_i, i = 1..B (one batch):
- *   M = (1/B) Σ s_i s_iᵀ,  M = U diag(S) Vᵀ (SVD),  W = U diag(1/(√S + 1e-8)) Vᵀ,
- *   ũ_i = u_i W, s̃_i = s_i W (row vectors),  n(v) = (1/2d) Σ_c v_c²,
- *   abs = (1/B) Σ n(ũ_i),  rel = (1/B) Σ n(ũ_i)/(1e-8 + n(s̃_i)),
- *   N = abs_w·abs + rel_w·rel.
- * W depends on the data only and is a constant for the gradient.
+ * N(u; s) is the GramMSNorm of nch_gram.h (errors u_i, scalers s_i, one
+ * batch, whitening W from the batch's scalers, ε_g = 1e-8), weights abs_w
+ * and rel_w.
  *
  * The losses, for a model (nch_learnt) with parameters p:
  *   VF      (z, ż):        N(f(z) − ż; ż), f the model's field (any kind);
@@ -21,6 +18,11 @@
  *                          nch_scheme.h at z2 with x_{k−1} = x0, z_k = z1 (data),
  *                          δ = J⁻¹R, cond₂ from the SVD of J (LAPACKE dgesvd).
  * VF_REG and DVI need θ and H: kinds canonical and noncanonical.
+ *
+ * Module layout: this hub (nch_loss.c) runs the nets and the norm; each
+ * loss head, its forward and adjoint side by side, has a file of its own
+ * (nch_loss_vf.c, nch_loss_reg.c for VF_REG's regulariser, nch_loss_dvi.c),
+ * joined by the private nch_loss_head.h.
  *
  * Gradients: each net runs one batched forward per point set (VF: z at
  * order 1, 0 for mlp; VF_REG: z at order 2, 1 at weight 0; DVI: z1 at order 1 and z2 at
