@@ -314,12 +314,25 @@ static void check_gradient(const nch_loss_config *cfg, const nch_learnt *m, cons
 
     double gmax = 0;
     for (size_t i = 0; i < np; i++) gmax = fmax(gmax, fabs(g[i]));
+    /* The embedding's phases: every one checked, none silently zero. */
+    for (size_t i = 0; i < m->n_phase; i++) {
+        assert_true(fabs(g[i]) > 1e-6 * gmax);
+        memset(p, 0, np * sizeof *p);
+        p[i] = 1.0;
+        const double err = best_fd_error(&x, p, g[i], fabs(g[i]), tmp);
+        worst_coord = fmax(worst_coord, err);
+        if (err > 1e-6)
+            print_error("%s/%s d=%d: phase %zu: rel. error %.3e (g %.6e)\n",
+                        nch_loss_kind_name(cfg->kind), nch_learnt_kind_name(m->kind), m->d, i,
+                        err, g[i]);
+        assert_true(err <= 1e-6);
+    }
     for (size_t j = 0; j < m->n_nets; j++) {
         const nch_mlp *net = &m->net[j];
         for (size_t l = 0; l <= net->depth; l++)
             for (size_t blk = 0; blk < (l < net->depth ? 3u : 1u); blk++) {
                 const size_t fo = l < net->depth ? net->width[l] : net->n_out;
-                const size_t fi = l == 0 ? net->n : net->width[l - 1];
+                const size_t fi = l == 0 ? net->n_feat : net->width[l - 1];
                 const size_t off = m->off[j] + (blk == 0   ? net->off_W[l]
                                                 : blk == 1 ? net->off_b[l]
                                                            : net->off_s[l]);
@@ -350,7 +363,15 @@ static void check_gradient(const nch_loss_config *cfg, const nch_learnt *m, cons
     free(tmp);
 }
 
-/* One model per (kind, d, normaliser), fresh samples per configuration. */
+/* A model of kind, d and input map: normalise 0 none, 1 normaliser, 2 the
+ * GC-shaped embedding with an output map (d = 2 only). */
+static void make_any(nch_learnt *m, nch_learnt_kind kind, int d, int normalise, gsl_rng *r)
+{
+    if (normalise < 2) make_model(m, kind, d, normalise, r);
+    else make_embedded(m, kind, 1, r);
+}
+
+/* One model per (kind, d, input map), fresh samples per configuration. */
 static void check_gradients_for(nch_loss_kind lk, const nch_loss_config *cfgs, size_t ncfg,
                                 unsigned long seed)
 {
@@ -359,9 +380,9 @@ static void check_gradients_for(nch_loss_kind lk, const nch_loss_config *cfgs, s
     for (int kind = 0; kind < 3; kind++) {
         if (!nch_loss_supports(lk, (nch_learnt_kind)kind)) continue;
         for (int d = 1; d <= 2; d++)
-            for (int normalise = 0; normalise < 2; normalise++) {
+            for (int normalise = 0; normalise < 2 + (d == 2); normalise++) {
                 nch_learnt m;
-                make_model(&m, (nch_learnt_kind)kind, d, normalise, r);
+                make_any(&m, (nch_learnt_kind)kind, d, normalise, r);
                 double samples[B * 6 * NCH_DMAX];
                 for (size_t c = 0; c < ncfg; c++) {
                     make_samples(&m, lk, r, samples);
@@ -426,9 +447,9 @@ static void test_values(void **state)
         for (int kind = 0; kind < 3; kind++) {
             if (!nch_loss_supports(cfgs[c].kind, (nch_learnt_kind)kind)) continue;
             for (int d = 1; d <= 2; d++)
-                for (int normalise = 0; normalise < 2; normalise++) {
+                for (int normalise = 0; normalise < 2 + (d == 2); normalise++) {
                     nch_learnt m;
-                    make_model(&m, (nch_learnt_kind)kind, d, normalise, r);
+                    make_any(&m, (nch_learnt_kind)kind, d, normalise, r);
                     double samples[B * 6 * NCH_DMAX], terms[NCH_LOSS_NTERMS_MAX],
                         ref[NCH_LOSS_NTERMS_MAX];
                     make_samples(&m, cfgs[c].kind, r, samples);

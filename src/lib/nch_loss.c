@@ -59,8 +59,8 @@ void nch_loss_work_free(nch_loss_work *w)
     if (!w) return;
     for (size_t s = 0; s < 2; s++) {
         free(w->z[s]);
+        nch_learnt_work_free(w->lw[s]);
         for (size_t k = 0; k < 2; k++) {
-            nch_mlp_work_free(w->mw[s][k]);
             free(w->out[s][k]);
             free(w->bar[s][k]);
         }
@@ -73,8 +73,8 @@ nch_loss_work *nch_loss_work_alloc(const nch_learnt *m, nch_loss_kind k, size_t 
     if (!nch_loss_supports(k, m->kind) || B_max == 0) return NULL;
     nch_loss_work *w = calloc(1, sizeof *w);
     if (!w) return NULL;
-    *w = (nch_loss_work){.kind = k, .mkind = m->kind, .d = m->d, .n_params = m->n_params,
-                         .B_max = B_max};
+    *w = (nch_loss_work){.kind = k, .mkind = m->kind, .d = m->d, .n_dir = m->n_dir,
+                         .n_params = m->n_params, .B_max = B_max};
     const int lagrangian = m->kind != NCH_LEARNT_MLP;
     if (k == NCH_LOSS_DVI) {
         w->nsets = 2;
@@ -87,15 +87,15 @@ nch_loss_work *nch_loss_work_alloc(const nch_learnt *m, nch_loss_kind k, size_t 
     const size_t n = 2 * (size_t)m->d;
     int ok = 1;
     for (size_t s = 0; s < w->nsets && ok; s++) {
-        const size_t K = nch_mlp_ncomp(n, w->order_max[s]);
+        const size_t K = nch_mlp_ncomp(m->n_dir, w->order_max[s]);
         w->z[s] = malloc(B_max * n * sizeof *w->z[s]);
-        ok = w->z[s] != NULL;
+        w->lw[s] = nch_learnt_work_alloc(m, B_max, w->order_max[s]);
+        ok = w->z[s] && w->lw[s];
         for (size_t j = 0; j < m->n_nets && ok; j++) {
             const size_t len = B_max * K * m->net[j].n_out;
-            w->mw[s][j] = nch_mlp_work_alloc(&m->net[j], B_max, w->order_max[s]);
             w->out[s][j] = malloc(len * sizeof *w->out[s][j]);
             w->bar[s][j] = malloc(len * sizeof *w->bar[s][j]);
-            ok = w->mw[s][j] && w->out[s][j] && w->bar[s][j];
+            ok = w->out[s][j] && w->bar[s][j];
         }
     }
     if (!ok) {
@@ -109,7 +109,7 @@ nch_loss_work *nch_loss_work_alloc(const nch_learnt *m, nch_loss_kind k, size_t 
 
 static size_t comps(const nch_loss_work *w, size_t s)
 {
-    return nch_mlp_ncomp(2 * (size_t)w->d, w->order[s]);
+    return nch_mlp_ncomp(w->n_dir, w->order[s]);
 }
 
 void nch_loss_get_jet(const nch_loss_ctx *x, size_t s, size_t p, nch_jet *jet)
@@ -198,7 +198,8 @@ int nch_loss_eval(const nch_loss_config *cfg, const nch_learnt *m, const double 
 {
     const nch_loss_kind k = cfg->kind;
     if (bad_config(cfg) || !nch_loss_supports(k, m->kind) || !w || w->kind != k ||
-        w->mkind != m->kind || w->d != m->d || w->n_params != m->n_params || B == 0 ||
+        w->mkind != m->kind || w->d != m->d || w->n_dir != m->n_dir ||
+        w->n_params != m->n_params || B == 0 ||
         B > w->B_max)
         return NCH_EINVAL;
     const int d = m->d, n = 2 * d;
@@ -215,11 +216,8 @@ int nch_loss_eval(const nch_loss_config *cfg, const nch_learnt *m, const double 
         const size_t col = k == NCH_LOSS_DVI ? (1 + s) * (size_t)n : 0;
         for (size_t p = 0; p < B; p++)
             memcpy(w->z[s] + p * (size_t)n, samples + p * width + col, (size_t)n * sizeof *samples);
-        for (size_t j = 0; j < m->n_nets; j++) {
-            int rc = nch_mlp_forward(&m->net[j], params + m->off[j], B, w->z[s], w->order[s],
-                                     w->mw[s][j], w->out[s][j]);
-            if (rc != NCH_OK) return rc;
-        }
+        int rc = nch_learnt_forward(m, params, B, w->z[s], w->order[s], w->lw[s], w->out[s]);
+        if (rc != NCH_OK) return rc;
     }
 
     nch_gram g;
@@ -234,12 +232,10 @@ int nch_loss_eval(const nch_loss_config *cfg, const nch_learnt *m, const double 
     if (rc != NCH_OK || !grad) return rc;
 
     memset(grad, 0, m->n_params * sizeof *grad);
-    for (size_t s = 0; s < w->nsets; s++)
-        for (size_t j = 0; j < m->n_nets; j++) {
-            rc = nch_mlp_backward(&m->net[j], params + m->off[j], w->mw[s][j], w->bar[s][j],
-                                  grad + m->off[j]);
-            if (rc != NCH_OK) return rc;
-        }
+    for (size_t s = 0; s < w->nsets; s++) {
+        const double *const bar[2] = {w->bar[s][0], w->bar[s][1]};
+        if ((rc = nch_learnt_backward(m, params, w->lw[s], bar, grad)) != NCH_OK) return rc;
+    }
     for (size_t i = 0; i < m->n_params; i++)
         if (!isfinite(grad[i])) return NCH_ENONFIN;
     return NCH_OK;

@@ -24,13 +24,14 @@ struct nch_loss_work {
     nch_loss_kind kind;
     nch_learnt_kind mkind;
     int d;
+    size_t n_dir;               /* the nets' jet directions */
     size_t n_params, B_max;
     size_t nsets;
     int order_max[2];           /* jet order each set was sized for */
     int order[2];               /* jet order of each set in the current call */
     double *z[2];               /* each set's points, B_max × 2d */
-    nch_mlp_work *mw[2][2];     /* [set][net] */
-    double *out[2][2], *bar[2][2]; /* the nets' jets and their adjoints */
+    nch_learnt_work *lw[2];     /* each set's forward/backward workspace */
+    double *out[2][2], *bar[2][2]; /* [set][net]: the nets' jets and their adjoints */
 };
 
 /* The model and the work of one evaluation. */

@@ -77,7 +77,7 @@ int nch_loss_vf_batch(const nch_loss_config *cfg, const nch_loss_ctx *x, size_t 
         nch_jet jet;
         int rc = NCH_OK;
         if (m->kind == NCH_LEARNT_MLP) {
-            memcpy(f, x->w->out[0][0] + p * (size_t)n, (size_t)n * sizeof *f);
+            nch_learnt_field_get(m, x->w->out[0][0] + p * (size_t)n, f);
         } else {
             nch_loss_get_jet(x, 0, p, &jet);
             rc = nch_field_from_jet(d, &jet, f);
@@ -93,7 +93,7 @@ int nch_loss_vf_batch(const nch_loss_config *cfg, const nch_loss_ctx *x, size_t 
         nch_gram_adjoint(g, et, coef, eb);
         for (int c = 0; c < n; c++) fb[c] = sign * eb[c];
         if (m->kind == NCH_LEARNT_MLP) {
-            memcpy(x->w->bar[0][0] + p * (size_t)n, fb, (size_t)n * sizeof *fb);
+            nch_learnt_field_adjoint(m, fb, x->w->bar[0][0] + p * (size_t)n);
             continue;
         }
         nch_jet bar;

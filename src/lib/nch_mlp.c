@@ -7,19 +7,20 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Rows of per-neuron STanh scratch (stanh_scratch below). */
 enum { STANH_ROWS = 9 };
 
 struct nch_mlp_work {
     /* The shape it was sized for, checked on every call. */
-    size_t n, n_out, depth, width[NCH_MLP_LMAX];
+    size_t n, n_feat, n_out, depth, width[NCH_MLP_LMAX];
     size_t B_max;
     int order_max;
     /* The latest forward call. */
     size_t B;
     int order;
-    double *A0;                 /* (B·K) × n      input-map jets */
+    double *A0;                 /* (B·K) × n_feat input-map jets */
     double *U[NCH_MLP_LMAX];    /* (B·K) × w_l    pre-activation jets */
     double *V[NCH_MLP_LMAX];    /* (B·K) × w_l    post-activation jets */
     double *T[NCH_MLP_LMAX];    /* B × w_l        tanh of the pre-activation values */
@@ -30,7 +31,7 @@ struct nch_mlp_work {
 
 static size_t fan_in(const nch_mlp *net, size_t l)
 {
-    return l == 0 ? net->n : net->width[l - 1];
+    return l == 0 ? net->n_feat : net->width[l - 1];
 }
 
 static size_t fan_out(const nch_mlp *net, size_t l)
@@ -38,13 +39,15 @@ static size_t fan_out(const nch_mlp *net, size_t l)
     return l == net->depth ? net->n_out : net->width[l];
 }
 
-int nch_mlp_init(nch_mlp *net, size_t n, size_t depth, const size_t *width, size_t n_out)
+/* Shapes and offsets for either input kind. */
+static int init_shape(nch_mlp *net, nch_mlp_input input, size_t n, size_t n_feat, size_t depth,
+                      const size_t *width, size_t n_out)
 {
-    if (n < 1 || n > NCH_MLP_NMAX || depth < 1 || depth > NCH_MLP_LMAX || n_out < 1)
+    if (n < 1 || n > NCH_MLP_NMAX || n_feat < 1 || depth < 1 || depth > NCH_MLP_LMAX || n_out < 1)
         return NCH_EINVAL;
     for (size_t l = 0; l < depth; l++)
         if (width[l] < 1) return NCH_EINVAL;
-    *net = (nch_mlp){.n = n, .n_out = n_out, .depth = depth, .input = NCH_MLP_INPUT_AFFINE};
+    *net = (nch_mlp){.n = n, .n_feat = n_feat, .n_out = n_out, .depth = depth, .input = input};
     for (size_t k = 0; k < n; k++) net->scale[k] = 1.0;
     for (size_t l = 0; l < depth; l++) net->width[l] = width[l];
     size_t off = 0;
@@ -59,6 +62,17 @@ int nch_mlp_init(nch_mlp *net, size_t n, size_t depth, const size_t *width, size
     }
     net->n_params = off;
     return NCH_OK;
+}
+
+int nch_mlp_init(nch_mlp *net, size_t n, size_t depth, const size_t *width, size_t n_out)
+{
+    return init_shape(net, NCH_MLP_INPUT_AFFINE, n, n, depth, width, n_out);
+}
+
+int nch_mlp_init_features(nch_mlp *net, size_t n, size_t n_feat, size_t depth, const size_t *width,
+                          size_t n_out)
+{
+    return init_shape(net, NCH_MLP_INPUT_FEATURES, n, n_feat, depth, width, n_out);
 }
 
 int nch_mlp_set_normaliser(nch_mlp *net, const double *shift, const double *scale)
@@ -124,14 +138,14 @@ nch_mlp_work *nch_mlp_work_alloc(const nch_mlp *net, size_t B_max, int order_max
         net->depth > NCH_MLP_LMAX)
         return NULL;
     const size_t K = nch_mlp_ncomp(net->n, order_max);
-    size_t wmax = net->n;
+    size_t wmax = net->n_feat;
     for (size_t l = 0; l < net->depth; l++)
         if (net->width[l] > wmax) wmax = net->width[l];
     /* cblas takes int dimensions; also keeps every product below SIZE_MAX. */
     if (B_max > (size_t)INT_MAX / K / wmax) return NULL;
     const size_t rows = B_max * K;
 
-    size_t total = pad8(rows * net->n) + 2 * pad8(rows * wmax) + pad8(STANH_ROWS * wmax);
+    size_t total = pad8(rows * net->n_feat) + 2 * pad8(rows * wmax) + pad8(STANH_ROWS * wmax);
     for (size_t l = 0; l < net->depth; l++)
         total += 2 * pad8(rows * net->width[l]) + pad8(B_max * net->width[l]);
     if (total > SIZE_MAX / sizeof(double)) return NULL;
@@ -144,6 +158,7 @@ nch_mlp_work *nch_mlp_work_alloc(const nch_mlp *net, size_t B_max, int order_max
         return NULL;
     }
     w->n = net->n;
+    w->n_feat = net->n_feat;
     w->n_out = net->n_out;
     w->depth = net->depth;
     for (size_t l = 0; l < net->depth; l++) w->width[l] = net->width[l];
@@ -151,7 +166,7 @@ nch_mlp_work *nch_mlp_work_alloc(const nch_mlp *net, size_t B_max, int order_max
     w->order_max = order_max;
     w->mem = mem;
     double *p = mem;
-    w->A0 = carve(&p, rows * net->n);
+    w->A0 = carve(&p, rows * net->n_feat);
     w->Vbar = carve(&p, rows * wmax);
     w->Ubar = carve(&p, rows * wmax);
     w->C = carve(&p, STANH_ROWS * wmax);
@@ -172,7 +187,9 @@ void nch_mlp_work_free(nch_mlp_work *w)
 
 static int same_shape(const nch_mlp *net, const nch_mlp_work *w)
 {
-    if (w->n != net->n || w->n_out != net->n_out || w->depth != net->depth) return 0;
+    if (w->n != net->n || w->n_feat != net->n_feat || w->n_out != net->n_out ||
+        w->depth != net->depth)
+        return 0;
     for (size_t l = 0; l < net->depth; l++)
         if (w->width[l] != net->width[l]) return 0;
     return 1;
@@ -368,48 +385,83 @@ static void affine_backward(size_t B, size_t K, size_t fi, size_t fo, const doub
 
 /* ---------------------------------------------------------------- network */
 
-int nch_mlp_forward(const nch_mlp *net, const double *params, size_t B, const double *z,
-                    int order, nch_mlp_work *w, double *out)
+/* Checks a call's shape and records its batch and order. */
+static int begin(const nch_mlp *net, nch_mlp_input input, size_t B, int order, nch_mlp_work *w)
 {
-    if (order < 0 || order > w->order_max || B > w->B_max || !same_shape(net, w))
+    if (net->input != input || order < 0 || order > w->order_max || B > w->B_max ||
+        !same_shape(net, w))
         return NCH_EINVAL;
     w->B = B;
     w->order = order;
-    if (B == 0) return NCH_OK;
-    const size_t K = nch_mlp_ncomp(net->n, order), L = net->depth;
+    return NCH_OK;
+}
 
-    input_forward(net, B, z, order, w->A0);
+/* The layers, from the input-map jets in w->A0. */
+static void forward_layers(const nch_mlp *net, const double *params, nch_mlp_work *w, double *out)
+{
+    const size_t B = w->B, K = nch_mlp_ncomp(net->n, w->order), L = net->depth;
     const double *A = w->A0;
     for (size_t l = 0; l < L; l++) {
         const size_t m = net->width[l];
         affine_forward(B, K, fan_in(net, l), m, A, params + net->off_W[l],
                        params + net->off_b[l], w->U[l]);
-        stanh_forward(B, net->n, order, m, params + net->off_s[l], w->U[l], w->T[l], w->V[l],
+        stanh_forward(B, net->n, w->order, m, params + net->off_s[l], w->U[l], w->T[l], w->V[l],
                       w->C);
         A = w->V[l];
     }
     affine_forward(B, K, fan_in(net, L), net->n_out, A, params + net->off_W[L], NULL, out);
+}
+
+int nch_mlp_forward(const nch_mlp *net, const double *params, size_t B, const double *z,
+                    int order, nch_mlp_work *w, double *out)
+{
+    int rc = begin(net, NCH_MLP_INPUT_AFFINE, B, order, w);
+    if (rc != NCH_OK || B == 0) return rc;
+    input_forward(net, B, z, order, w->A0);
+    forward_layers(net, params, w, out);
     return NCH_OK;
 }
 
-int nch_mlp_backward(const nch_mlp *net, const double *params, nch_mlp_work *w,
-                     const double *out_bar, double *grad)
+int nch_mlp_forward_features(const nch_mlp *net, const double *params, size_t B, const double *A0,
+                             int order, nch_mlp_work *w, double *out)
 {
-    if (!same_shape(net, w)) return NCH_EINVAL;
-    const size_t B = w->B;
-    if (B == 0) return NCH_OK;
-    const size_t K = nch_mlp_ncomp(net->n, w->order), L = net->depth;
+    int rc = begin(net, NCH_MLP_INPUT_FEATURES, B, order, w);
+    if (rc != NCH_OK || B == 0) return rc;
+    memcpy(w->A0, A0, B * nch_mlp_ncomp(net->n, order) * net->n_feat * sizeof *A0);
+    forward_layers(net, params, w, out);
+    return NCH_OK;
+}
 
+/* The backward pass; the input map's adjoint into A0_bar unless it is NULL. */
+static void backward_layers(const nch_mlp *net, const double *params, nch_mlp_work *w,
+                            const double *out_bar, double *grad, double *A0_bar)
+{
+    const size_t B = w->B, K = nch_mlp_ncomp(net->n, w->order), L = net->depth;
     affine_backward(B, K, fan_in(net, L), net->n_out, w->V[L - 1], params + net->off_W[L],
                     out_bar, grad + net->off_W[L], NULL, w->Vbar);
     for (size_t l = L; l-- > 0;) {
         const size_t m = net->width[l];
         stanh_backward(B, net->n, w->order, m, params + net->off_s[l], w->U[l], w->T[l], w->Vbar,
                        w->Ubar, grad + net->off_s[l], w->C);
-        /* The input map has no parameters, so its adjoint is not needed. */
         affine_backward(B, K, fan_in(net, l), m, l == 0 ? w->A0 : w->V[l - 1],
                         params + net->off_W[l], w->Ubar, grad + net->off_W[l],
-                        grad + net->off_b[l], l == 0 ? NULL : w->Vbar);
+                        grad + net->off_b[l], l == 0 ? A0_bar : w->Vbar);
     }
+}
+
+int nch_mlp_backward(const nch_mlp *net, const double *params, nch_mlp_work *w,
+                     const double *out_bar, double *grad)
+{
+    if (net->input != NCH_MLP_INPUT_AFFINE || !same_shape(net, w)) return NCH_EINVAL;
+    /* The affine map has no parameters, so its adjoint is not needed. */
+    if (w->B > 0) backward_layers(net, params, w, out_bar, grad, NULL);
+    return NCH_OK;
+}
+
+int nch_mlp_backward_features(const nch_mlp *net, const double *params, nch_mlp_work *w,
+                              const double *out_bar, double *grad, double *A0_bar)
+{
+    if (net->input != NCH_MLP_INPUT_FEATURES || !same_shape(net, w)) return NCH_EINVAL;
+    if (w->B > 0) backward_layers(net, params, w, out_bar, grad, A0_bar);
     return NCH_OK;
 }

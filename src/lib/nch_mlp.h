@@ -5,10 +5,15 @@
  *   z ∈ Rⁿ → input map → Linear(n→w₀) → STanh → … → Linear(w_{L-2}→w_{L-1})
  *          → STanh → Linear(w_{L-1}→n_out, no bias),
  * with L = depth hidden layers and STanh σ(u) = (1 + s·u)·tanh(u), one
- * learnable s per neuron.  The input map is NCH_MLP_INPUT_AFFINE,
- * a = (z + shift) ⊙ scale with fixed shift/scale (identity until
- * nch_mlp_set_normaliser); the enum leaves room for a periodic embedding
- * with learnable phases, whose parameters would then form the first block.
+ * learnable s per neuron.  The input map is either
+ *   NCH_MLP_INPUT_AFFINE    the net's own a = (z + shift) ⊙ scale with fixed
+ *                           shift/scale (identity until
+ *                           nch_mlp_set_normaliser): n_feat = n features;
+ *   NCH_MLP_INPUT_FEATURES  n_feat features a(z) whose jets in the n
+ *                           directions the caller supplies (nch_embed.h: the
+ *                           guiding centre's periodic embedding, whose
+ *                           learnable phases are the caller's parameters),
+ *                           and whose adjoint the backward pass returns.
  *
  * Parameters: ONE contiguous double array of nch_mlp.n_params entries, so
  * that Adam, finite differences and file I/O treat them uniformly.  Blocks,
@@ -16,7 +21,7 @@
  *   for l = 0..L-1:  W_l (w_l × fan_in, row-major) at off_W[l],
  *                    b_l (w_l) at off_b[l],  s_l (w_l) at off_s[l];
  *   then             W_L (n_out × w_{L-1}, row-major) at off_W[L];
- * fan_in = n for l = 0, w_{l-1} otherwise.  The gradient has the same layout.
+ * fan_in = n_feat for l = 0, w_{l-1} otherwise.  The gradient has the same layout.
  * The normaliser's shift/scale are not parameters: they live in the struct.
  *
  * Jets: for each point, K components of every quantity, K depending on the
@@ -47,10 +52,11 @@
 #define NCH_MLP_LMAX 8 /* hidden layers */
 #define NCH_MLP_KMAX (1 + NCH_MLP_NMAX + NCH_MLP_NMAX * (NCH_MLP_NMAX + 1) / 2)
 
-typedef enum { NCH_MLP_INPUT_AFFINE } nch_mlp_input;
+typedef enum { NCH_MLP_INPUT_AFFINE, NCH_MLP_INPUT_FEATURES } nch_mlp_input;
 
 typedef struct {
-    size_t n;                    /* input dimension */
+    size_t n;                    /* input dimension = jet directions */
+    size_t n_feat;               /* fan-in of the first layer (n for AFFINE) */
     size_t n_out;                /* output dimension */
     size_t depth;                /* number of hidden layers L */
     size_t width[NCH_MLP_LMAX];  /* hidden widths w_0..w_{L-1} */
@@ -69,6 +75,11 @@ typedef struct nch_mlp_work nch_mlp_work;
  * n_out MLP with the identity input map.  NCH_EINVAL unless 1 ≤ n ≤
  * NCH_MLP_NMAX, 1 ≤ depth ≤ NCH_MLP_LMAX and all widths and n_out ≥ 1. */
 int nch_mlp_init(nch_mlp *net, size_t n, size_t depth, const size_t *width, size_t n_out);
+
+/* The same with NCH_MLP_INPUT_FEATURES: n jet directions, n_feat ≥ 1 input
+ * features.  NCH_EINVAL as above or for n_feat = 0. */
+int nch_mlp_init_features(nch_mlp *net, size_t n, size_t n_feat, size_t depth, const size_t *width,
+                          size_t n_out);
 
 /* Affine input map a = (z + shift) ⊙ scale (n entries each; typically
  * shift = −min, scale = 1/(max − min)).  NCH_EINVAL for a non-finite value. */
@@ -104,5 +115,15 @@ int nch_mlp_forward(const nch_mlp *net, const double *params, size_t B, const do
  * be called again with another out_bar. */
 int nch_mlp_backward(const nch_mlp *net, const double *params, nch_mlp_work *w,
                      const double *out_bar, double *grad);
+
+/* NCH_MLP_INPUT_FEATURES: the forward pass from the features' jets A0
+ * ((B·K) × n_feat, the layout of a layer's activations; copied into w), and
+ * the backward pass, which also WRITES ∂L/∂A0 into A0_bar (same shape).
+ * NCH_EINVAL as above, or for a net of the other input kind (and
+ * nch_mlp_forward / nch_mlp_backward reject a FEATURES net). */
+int nch_mlp_forward_features(const nch_mlp *net, const double *params, size_t B, const double *A0,
+                             int order, nch_mlp_work *w, double *out);
+int nch_mlp_backward_features(const nch_mlp *net, const double *params, nch_mlp_work *w,
+                              const double *out_bar, double *grad, double *A0_bar);
 
 #endif
