@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const loss_names[] = {"vf", "vf_reg", "dvi"};
+static const char *const loss_names[] = {"vf", "vf_reg", "dvi", "imex"};
 #define NLOSS (sizeof loss_names / sizeof loss_names[0])
 
 const char *nch_loss_kind_name(nch_loss_kind k)
@@ -26,8 +26,9 @@ static const char *const term_names[NLOSS][NCH_LOSS_NTERMS_MAX] = {
     {"tot", "abs", "rel"},
     {"tot", "abs_dz", "rel_dz", "abs_reg", "rel_reg"},
     {"tot", "abs", "rel", "reg"},
+    {"tot", "abs", "rel", "reg"},
 };
-static const size_t nterms[NLOSS] = {3, 5, 4};
+static const size_t nterms[NLOSS] = {3, 5, 4, 4};
 
 size_t nch_loss_nterms(nch_loss_kind k) { return (size_t)k < NLOSS ? nterms[k] : 0; }
 
@@ -38,7 +39,7 @@ const char *nch_loss_term_name(nch_loss_kind k, size_t i)
 
 size_t nch_loss_sample_width(nch_loss_kind k, int d)
 {
-    return (k == NCH_LOSS_DVI ? 6 : 4) * (size_t)d;
+    return (k == NCH_LOSS_DVI || k == NCH_LOSS_IMEX ? 6 : 4) * (size_t)d;
 }
 
 int nch_loss_grad_skips_reg(const nch_loss_config *cfg)
@@ -133,7 +134,16 @@ void nch_loss_put_bar(const nch_loss_ctx *x, size_t s, size_t p, const nch_jet *
 /* The scaler of a sample of kind k. */
 static nch_gram_scaler scaler_of(nch_loss_kind k)
 {
-    return k == NCH_LOSS_DVI ? nch_loss_dvi_scaler : nch_loss_vf_scaler;
+    return k == NCH_LOSS_DVI ? nch_loss_dvi_scaler
+           : k == NCH_LOSS_IMEX ? nch_loss_imex_scaler
+                                : nch_loss_vf_scaler;
+}
+
+/* The sample's column where set s's points start: z for VF and VF_REG, z1
+ * (and z2) for DVI, z1 for IMEX. */
+static size_t set_column(nch_loss_kind k, size_t s, int n)
+{
+    return k == NCH_LOSS_VF || k == NCH_LOSS_VF_REG ? 0 : (1 + s) * (size_t)n;
 }
 
 /* terms from the sums of B samples; NCH_ENONFIN if one is not finite.  For
@@ -163,6 +173,7 @@ static int finish_terms(const nch_loss_config *cfg, size_t B, const double acc[4
         terms[4] = mean[3];
         break;
     case NCH_LOSS_DVI:
+    case NCH_LOSS_IMEX:
         terms[0] = data + cfg->reg_weight * mean[2];
         terms[3] = mean[2];
         break;
@@ -180,15 +191,18 @@ static int vf_tracks_reg(nch_loss_kind k, const nch_loss_work *w)
 
 static int bad_config(const nch_loss_config *cfg)
 {
-    return (size_t)cfg->kind >= NLOSS ||
-           (cfg->kind == NCH_LOSS_DVI && (!isfinite(cfg->h) || cfg->h == 0));
+    const int stepped = cfg->kind == NCH_LOSS_DVI || cfg->kind == NCH_LOSS_IMEX;
+    return (size_t)cfg->kind >= NLOSS || (stepped && (!isfinite(cfg->h) || cfg->h == 0)) ||
+           (cfg->norm != NCH_NORM_GRAM && cfg->norm != NCH_NORM_SCALED) ||
+           !(cfg->gram_eps >= 0 && isfinite(cfg->gram_eps));
 }
 
 /* The norm of a batch of B samples of cfg's kind. */
 static int batch_norm(const nch_loss_config *cfg, int d, size_t B, const double *samples,
                       nch_gram *g)
 {
-    return nch_gram_init(g, NCH_NORM_GRAM, NCH_GRAM_EPS_DEFAULT, 2 * d, B, samples,
+    const double eps = cfg->gram_eps > 0 ? cfg->gram_eps : NCH_GRAM_EPS_DEFAULT;
+    return nch_gram_init(g, cfg->norm, eps, 2 * d, B, samples,
                          nch_loss_sample_width(cfg->kind, d), scaler_of(cfg->kind));
 }
 
@@ -211,9 +225,9 @@ int nch_loss_eval(const nch_loss_config *cfg, const nch_learnt *m, const double 
     for (size_t s = 0; s < w->nsets; s++) w->order[s] = w->order_max[s];
     if (grad && nch_loss_grad_skips_reg(cfg)) w->order[0] = 1;
 
-    /* Each set's points, contiguous for the nets: VF z; DVI z1, z2. */
+    /* Each set's points, contiguous for the nets. */
     for (size_t s = 0; s < w->nsets; s++) {
-        const size_t col = k == NCH_LOSS_DVI ? (1 + s) * (size_t)n : 0;
+        const size_t col = set_column(k, s, n);
         for (size_t p = 0; p < B; p++)
             memcpy(w->z[s] + p * (size_t)n, samples + p * width + col, (size_t)n * sizeof *samples);
         int rc = nch_learnt_forward(m, params, B, w->z[s], w->order[s], w->lw[s], w->out[s]);
@@ -225,9 +239,12 @@ int nch_loss_eval(const nch_loss_config *cfg, const nch_learnt *m, const double 
     int rc = batch_norm(cfg, d, B, samples, &g);
     if (rc != NCH_OK) return rc;
     const nch_loss_ctx x = {m, w};
-    rc = k == NCH_LOSS_DVI
-             ? nch_loss_dvi_batch(cfg, &x, B, samples, &g, grad != NULL, acc)
-             : nch_loss_vf_batch(cfg, &x, B, samples, &g, vf_tracks_reg(k, w), grad != NULL, acc);
+    switch (k) {
+    case NCH_LOSS_DVI: rc = nch_loss_dvi_batch(cfg, &x, B, samples, &g, grad != NULL, acc); break;
+    case NCH_LOSS_IMEX: rc = nch_loss_imex_batch(cfg, &x, B, samples, &g, grad != NULL, acc); break;
+    default:
+        rc = nch_loss_vf_batch(cfg, &x, B, samples, &g, vf_tracks_reg(k, w), grad != NULL, acc);
+    }
     if (rc == NCH_OK) rc = finish_terms(cfg, B, acc, vf_tracks_reg(k, w), terms);
     if (rc != NCH_OK || !grad) return rc;
 
@@ -252,8 +269,9 @@ int nch_loss_values(const nch_loss_config *cfg, const nch_model *m, size_t B,
     nch_gram g;
     double acc[4] = {0};
     int rc = batch_norm(cfg, m->d, B, samples, &g);
-    if (rc == NCH_OK)
-        rc = k == NCH_LOSS_DVI ? nch_loss_dvi_values(cfg, m, B, samples, &g, acc)
-                               : nch_loss_vf_values(m, k == NCH_LOSS_VF_REG, B, samples, &g, acc);
+    if (rc == NCH_OK && k == NCH_LOSS_DVI) rc = nch_loss_dvi_values(cfg, m, B, samples, &g, acc);
+    else if (rc == NCH_OK && k == NCH_LOSS_IMEX)
+        rc = nch_loss_imex_values(cfg, m, B, samples, &g, acc);
+    else if (rc == NCH_OK) rc = nch_loss_vf_values(m, k == NCH_LOSS_VF_REG, B, samples, &g, acc);
     return rc == NCH_OK ? finish_terms(cfg, B, acc, 1, terms) : rc;
 }

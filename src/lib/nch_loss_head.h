@@ -5,21 +5,23 @@
  * A head is one loss's per-sample part (engine.md §4): its forward from the
  * jets of the sample's point sets and its adjoint onto those jets, side by
  * side in one file: nch_loss_vf.c (VF, and the data term of VF_REG),
- * nch_loss_reg.c (the regulariser term of VF_REG), nch_loss_dvi.c.  The hub
+ * nch_loss_reg.c (the regulariser term of VF_REG), nch_loss_dvi.c,
+ * nch_loss_imex.c.  The hub
  * nch_loss.c runs the nets over each point set, sets up the norm
  * (nch_gram.h), calls the head's batch function, turns the per-sample sums
  * into terms and runs the nets backward.
  *
  * Per-sample sums of one batch, acc[0..3]: Σ n(ũ), Σ n(ũ)/(ε + n(s̃)) of the
- * data error, then for VF_REG the same for r, for DVI acc[2] = Σ log10
- * cond₂ J. */
+ * data error, then for VF_REG the same for r, for DVI and IMEX acc[2] = Σ
+ * log10 cond₂ of J or D_yθ. */
 #ifndef NCH_LOSS_HEAD_H
 #define NCH_LOSS_HEAD_H
 
 #include "nch_gram.h"
 #include "nch_loss.h"
 
-/* Point sets: VF and VF_REG evaluate the nets at z, DVI at z1 and at z2. */
+/* Point sets: VF and VF_REG evaluate the nets at z, DVI at z1 and at z2,
+ * IMEX at z1. */
 struct nch_loss_work {
     nch_loss_kind kind;
     nch_learnt_kind mkind;
@@ -83,5 +85,13 @@ int nch_loss_dvi_batch(const nch_loss_config *cfg, const nch_loss_ctx *x, size_t
                        const double *samples, const nch_gram *g, int want_grad, double acc[4]);
 int nch_loss_dvi_values(const nch_loss_config *cfg, const nch_model *m, size_t B,
                         const double *samples, const nch_gram *g, double acc[4]);
+
+/* ---- IMEX (nch_loss_imex.c) -------------------------------------------------
+ * The scaler (x1 − x0, y2 − y1) of a (z0, z1, z2) sample. */
+void nch_loss_imex_scaler(int n, const double *sample, double *s);
+int nch_loss_imex_batch(const nch_loss_config *cfg, const nch_loss_ctx *x, size_t B,
+                        const double *samples, const nch_gram *g, int want_grad, double acc[4]);
+int nch_loss_imex_values(const nch_loss_config *cfg, const nch_model *m, size_t B,
+                         const double *samples, const nch_gram *g, double acc[4]);
 
 #endif
