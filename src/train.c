@@ -5,7 +5,7 @@
  *         (--normaliser train|none | --input-map C1,...,C2d) [--output-scale none|velocity]
  *         --loss vf|vf_reg|dvi|imex
  *         (--gram-weights A,R | --gram-ratio R | --gram-ratio-quantiles P1,P2)
- *         [--norm gram|scaled] [--gram-eps E] [--reg-weight W] [--h H]
+ *         [--norm gram|scaled] [--gram-eps E] [--reg-weight W] [--h H] [--minimal-jets]
  *         [--init MODEL] --schedule LR:EPOCHS,... --batch B
  *         --seed S --train FILE --test FILE -o MODEL --trace TRACE --summary SUMMARY
  *
@@ -21,7 +21,10 @@
  * reported on stderr, in the trace and the summary).  Gram weights: given,
  * or from a ratio r as (r/(1+r), 1/(1+r)), or with r = quantile ratio of
  * the training steps' squared increments (the DVI loss, §5.1); the norm is
- * GramMSNorm with gram_eps (default 1e-8) or ScaledMSNorm.  The seed draws
+ * GramMSNorm with gram_eps (default 1e-8) or ScaledMSNorm.  --minimal-jets:
+ * the DVI loss's nets carry only the derivatives its head reads (the same
+ * loss, a fifth less work for the GC; off by default, which keeps the bits
+ * of the LV scheme model trained before it existed).  The seed draws
  * the initial weights and, continued, the shuffles; --init starts from a
  * saved model instead (its architecture, maps and weights; the GC scheme
  * model's DVI phase after its IMEX phases, a fresh shuffle stream).  Writes
@@ -52,6 +55,7 @@ typedef struct {
     size_t n_widths, batch;
     double widths[MAX_WIDTHS], gram[2], ratio, quantiles[2], reg_weight, h, gram_eps;
     int gram_mode; /* 1 weights, 2 ratio, 3 quantiles */
+    int minimal_jets;
     long seed;
 } params;
 
@@ -60,7 +64,8 @@ static void usage(const char *bad)
     nch_fig_usage(bad, "--name NAME --kind mlp|canonical|noncanonical --d D --widths W1,... (--normaliser "
                   "train|none | --input-map C1,...) [--output-scale none|velocity] --loss "
                   "vf|vf_reg|dvi|imex (--gram-weights A,R | --gram-ratio R | --gram-ratio-quantiles "
-                  "P1,P2) [--norm gram|scaled] [--gram-eps E] [--reg-weight W] [--h H] [--init MODEL] "
+                  "P1,P2) [--norm gram|scaled] [--gram-eps E] [--reg-weight W] [--h H] [--minimal-jets] "
+                  "[--init MODEL] "
                   "--schedule LR:EPOCHS,... --batch B --seed S --train FILE --test FILE -o MODEL "
                   "--trace FILE --summary FILE");
 }
@@ -81,7 +86,7 @@ static params parse(int argc, char **argv)
         {"summary", required_argument, 0, 'y'},   {"input-map", required_argument, 0, 'i'},
         {"output-scale", required_argument, 0, 'O'}, {"norm", required_argument, 0, 'm'},
         {"gram-eps", required_argument, 0, 'e'},  {"init", required_argument, 0, 'I'},
-        {0, 0, 0, 0}};
+        {"minimal-jets", no_argument, 0, 'J'},    {0, 0, 0, 0}};
     opterr = 0;
     for (int c; (c = getopt_long(argc, argv, "o:", opts, NULL)) != -1;) {
         switch (c) {
@@ -99,6 +104,7 @@ static params parse(int argc, char **argv)
             if (!(p.gram_eps > 0)) nch_die(NCH_EXIT_USAGE, "--gram-eps: expected a value > 0 (%s)", optarg);
             break;
         case 'I': p.init = optarg; break;
+        case 'J': p.minimal_jets = 1; break;
         case 'g':
             if (nch_cli_list("--gram-weights", optarg, p.gram, 2) != 2 || p.gram[0] < 0 || p.gram[1] < 0)
                 nch_die(NCH_EXIT_USAGE, "--gram-weights: expected two weights >= 0 (%s)", optarg);
@@ -159,6 +165,9 @@ static nch_loss_config loss_config(const params *p, const nch_dataset *train)
     if (!isnan(p->gram_eps) && cfg.norm != NCH_NORM_GRAM)
         nch_die(NCH_EXIT_USAGE, "--gram-eps: only the gram norm whitens");
     cfg.gram_eps = isnan(p->gram_eps) ? NCH_GRAM_EPS_DEFAULT : p->gram_eps;
+    if (p->minimal_jets && cfg.kind != NCH_LOSS_DVI)
+        nch_die(NCH_EXIT_USAGE, "--minimal-jets: only the dvi loss has jets to spare");
+    cfg.minimal_jets = p->minimal_jets;
     if (cfg.kind == NCH_LOSS_DVI || cfg.kind == NCH_LOSS_IMEX) {
         if (isnan(p->h)) nch_die(NCH_EXIT_USAGE, "--h: required by the %s loss", p->loss);
         if (fabs(p->h - train->dt) > 1e-9 * p->h)
@@ -329,9 +338,10 @@ int main(int argc, char **argv)
     nch_ofile_xopen(&trace, p.trace);
     nch_tsv_provenance(trace.fp);
     trace_model(trace.fp, &p, &model);
-    char norm[64] = "";
+    char norm[80] = "";
     if (loss.norm != NCH_NORM_GRAM) snprintf(norm, sizeof norm, ", norm %s", nch_norm_kind_name(loss.norm));
     else if (loss.gram_eps != NCH_GRAM_EPS_DEFAULT) snprintf(norm, sizeof norm, ", gram_eps %.17g", loss.gram_eps);
+    if (loss.minimal_jets) strcat(norm, ", minimal jets");
     nch_tsv_param(trace.fp, "loss", "%s, Gram weights %.17g %.17g, reg weight %.17g%s", p.loss, loss.abs_w,
                   loss.rel_w, loss.reg_weight, norm);
     nch_tsv_param(trace.fp, "schedule", "%s, batch %zu, seed %ld", p.schedule, p.batch, p.seed);

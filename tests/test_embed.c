@@ -20,6 +20,12 @@ static double unif(gsl_rng *r, double lo, double hi)
     return lo + (hi - lo) * gsl_rng_uniform(r);
 }
 
+/* The full jet patterns of orders 0..2 in n directions. */
+static void full_jets(size_t n, nch_mlp_jets J[3])
+{
+    for (int o = 0; o < 3; o++) nch_mlp_jets_full(n, o, &J[o]);
+}
+
 /* The GC's map: θ periodic ×6, φ dropped, r and u affine ×6. */
 static void gc_embed(nch_embed *e, gsl_rng *r)
 {
@@ -39,6 +45,8 @@ static void test_layout(void **state)
     (void)state;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     nch_embed e;
+    nch_mlp_jets J[3];
+    full_jets(3, J);
     gc_embed(&e, r);
     assert_int_equal(e.n_feat, 18);
     assert_int_equal(e.n_phase, 6);
@@ -49,7 +57,7 @@ static void test_layout(void **state)
     /* Features in order: cos-features of θ, then 6 copies of r̂, then of û. */
     double phase[6], z[4] = {0.3, 1.7, 0.05, -6e-4}, A0[18];
     for (int k = 0; k < 6; k++) phase[k] = 0.4 * k;
-    nch_embed_forward(&e, phase, 1, z, 0, A0);
+    nch_embed_forward(&e, phase, 1, z, &J[0], A0);
     for (int k = 0; k < 6; k++) {
         assert_true(A0[k] == 0.5 * (1 + cos(z[0] + phase[k])));
         assert_true(A0[6 + k] == (z[2] + e.shift[2]) * e.scale[2]);
@@ -110,6 +118,8 @@ static void test_jets_fd(void **state)
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 31415);
     nch_embed e;
+    nch_mlp_jets J[3];
+    full_jets(3, J);
     gc_embed(&e, r);
     const size_t nf = e.n_feat, nd = e.n_dir, K2 = nch_mlp_ncomp(nd, 2), K1 = nch_mlp_ncomp(nd, 1);
     double phase[6], z[4], zq[4 * 4], A[15 * 18], Aq[4 * 15 * 18];
@@ -117,13 +127,13 @@ static void test_jets_fd(void **state)
     nch_embed_init_phases(&e, r, phase);
     for (int pt = 0; pt < 5; pt++) {
         for (int c = 0; c < 4; c++) z[c] = unif(r, -1.2, 1.9);
-        nch_embed_forward(&e, phase, 1, z, 2, A);
+        nch_embed_forward(&e, phase, 1, z, &J[2], A);
         for (size_t i = 0; i < nd; i++) {
             for (int q = 0; q < 4; q++) {
                 memcpy(zq + 4 * q, z, sizeof z);
                 zq[4 * q + e.dir[i]] += off[q] * h;
             }
-            nch_embed_forward(&e, phase, 4, zq, 1, Aq);
+            nch_embed_forward(&e, phase, 4, zq, &J[1], Aq);
 #define FD(c, f) fd4(Aq[(0 * K1 + (c)) * nf + (f)], Aq[(1 * K1 + (c)) * nf + (f)], \
                      Aq[(2 * K1 + (c)) * nf + (f)], Aq[(3 * K1 + (c)) * nf + (f)], h)
             for (size_t f = 0; f < nf; f++) {
@@ -141,10 +151,10 @@ static void test_jets_fd(void **state)
         /* The dropped φ: moving it changes nothing, bitwise. */
         memcpy(zq, z, sizeof z);
         zq[1] += 0.37;
-        nch_embed_forward(&e, phase, 1, zq, 2, Aq);
+        nch_embed_forward(&e, phase, 1, zq, &J[2], Aq);
         assert_memory_equal(A, Aq, K2 * nf * sizeof *A);
         /* Lower orders give the leading components bitwise. */
-        nch_embed_forward(&e, phase, 1, z, 1, Aq);
+        nch_embed_forward(&e, phase, 1, z, &J[1], Aq);
         assert_memory_equal(A, Aq, K1 * nf * sizeof *A);
     }
     print_message("worst absolute error, feature jets vs finite differences: %.2e\n", worst_jet);
@@ -161,6 +171,8 @@ static void test_phase_gradient(void **state)
     gsl_rng_set(r, 27182);
     enum { B = 5 };
     nch_embed e;
+    nch_mlp_jets J[3];
+    full_jets(3, J);
     gc_embed(&e, r);
     for (int order = 0; order <= 2; order++) {
         const size_t len = B * nch_mlp_ncomp(e.n_dir, order) * e.n_feat;
@@ -171,12 +183,17 @@ static void test_phase_gradient(void **state)
             csum += fabs(c[i]);
         }
         nch_embed_init_phases(&e, r, phase);
-        nch_embed_backward(&e, phase, B, z, order, c, g);
+        /* The backward reads the periodic features' columns only: θ's 6 first. */
+        assert_true(e.col0 == 0 && e.ncol == 6);
+        const size_t rows = len / e.n_feat;
+        double cb[B * 15 * 6];
+        for (size_t i = 0; i < rows; i++) memcpy(cb + 6 * i, c + e.n_feat * i, 6 * sizeof *c);
+        nch_embed_backward(&e, phase, B, z, &J[order], cb, g);
         /* ADDS: a second call doubles the gradient, up to the rounding of
          * its len additions, ≤ len·ε·Σ|c|/2 ≈ 3e-14·Σ|c|. */
         double g2[6];
         memcpy(g2, g, sizeof g);
-        nch_embed_backward(&e, phase, B, z, order, c, g2);
+        nch_embed_backward(&e, phase, B, z, &J[order], cb, g2);
         for (int k = 0; k < 6; k++) assert_close(g2[k], 2 * g[k], 0, 1e-13 * csum);
         const double h = 1e-3, off[4] = {-2, -1, 1, 2};
         for (int k = 0; k < 6; k++) {
@@ -184,7 +201,7 @@ static void test_phase_gradient(void **state)
             for (int q = 0; q < 4; q++) {
                 memcpy(pq, phase, sizeof pq);
                 pq[k] += off[q] * h;
-                nch_embed_forward(&e, pq, B, z, order, A);
+                nch_embed_forward(&e, pq, B, z, &J[order], A);
                 L[q] = 0;
                 for (size_t i = 0; i < len; i++) L[q] += c[i] * A[i];
             }
@@ -221,6 +238,8 @@ static void test_features_match_affine(void **state)
     }
     nch_embed e;
     nch_mlp a, f;
+    nch_mlp_jets J[3];
+    full_jets(3, J);
     assert_int_equal(nch_embed_init(&e, 3, k, reps, shift, scale), NCH_OK);
     assert_int_equal(nch_mlp_init(&a, 3, 3, W, NO), NCH_OK);
     assert_int_equal(nch_mlp_set_normaliser(&a, shift, scale), NCH_OK);
@@ -240,24 +259,25 @@ static void test_features_match_affine(void **state)
     for (size_t i = 0; i < B * 10 * NO; i++) c[i] = unif(r, -1, 1);
     for (int order = 0; order <= 2; order++) {
         const size_t len = B * nch_mlp_ncomp(3, order) * NO;
-        nch_embed_forward(&e, NULL, B, z, order, A0);
+        nch_embed_forward(&e, NULL, B, z, &J[order], A0);
         assert_int_equal(nch_mlp_forward(&a, p, B, z, order, wa, oa), NCH_OK);
-        assert_int_equal(nch_mlp_forward_features(&f, p, B, A0, order, wf, of), NCH_OK);
+        assert_int_equal(nch_mlp_forward_features(&f, p, B, A0, &J[order], wf, of), NCH_OK);
         assert_memory_equal(oa, of, len * sizeof *oa);
         assert_int_equal(nch_mlp_backward(&a, p, wa, c, ga), NCH_OK);
-        assert_int_equal(nch_mlp_backward_features(&f, p, wf, c, gf, A0b), NCH_OK);
+        assert_int_equal(nch_mlp_backward_features(&f, p, wf, c, gf, A0b, 0, 3), NCH_OK);
         assert_memory_equal(ga, gf, a.n_params * sizeof *ga);
     }
     /* Each path rejects the other's calls. */
     assert_int_equal(nch_mlp_forward(&f, p, B, z, 1, wf, of), NCH_EINVAL);
-    assert_int_equal(nch_mlp_forward_features(&a, p, B, A0, 1, wa, oa), NCH_EINVAL);
+    assert_int_equal(nch_mlp_forward_features(&a, p, B, A0, &J[1], wa, oa), NCH_EINVAL);
     assert_int_equal(nch_mlp_backward(&f, p, wf, c, gf), NCH_EINVAL);
-    assert_int_equal(nch_mlp_backward_features(&a, p, wa, c, ga, A0b), NCH_EINVAL);
+    assert_int_equal(nch_mlp_backward_features(&a, p, wa, c, ga, A0b, 0, 3), NCH_EINVAL);
+    assert_int_equal(nch_mlp_backward_features(&f, p, wf, c, gf, A0b, 2, 2), NCH_EINVAL);
     assert_int_equal(nch_mlp_init_features(&f, 3, 0, 3, W, NO), NCH_EINVAL);
     /* A work of another feature count is rejected. */
     nch_mlp g;
     assert_int_equal(nch_mlp_init_features(&g, 3, 4, 3, W, NO), NCH_OK);
-    assert_int_equal(nch_mlp_forward_features(&g, p, B, A0, 1, wf, of), NCH_EINVAL);
+    assert_int_equal(nch_mlp_forward_features(&g, p, B, A0, &J[1], wf, of), NCH_EINVAL);
     nch_mlp_work_free(wa);
     nch_mlp_work_free(wf);
     free(p);
@@ -277,6 +297,8 @@ static void test_features_adjoint(void **state)
     gsl_rng_set(r, 8080);
     enum { B = 4, NF = 18, NO = 2 };
     double worst = 0;
+    nch_mlp_jets J[3];
+    full_jets(3, J);
     for (int order = 0; order <= 2; order++) {
         nch_mlp f;
         assert_int_equal(nch_mlp_init_features(&f, 3, NF, 3, W, NO), NCH_OK);
@@ -290,8 +312,15 @@ static void test_features_adjoint(void **state)
         assert_non_null(w);
         for (size_t i = 0; i < na; i++) A0[i] = unif(r, -1, 1);
         for (size_t i = 0; i < no; i++) c[i] = unif(r, -1, 1);
-        assert_int_equal(nch_mlp_forward_features(&f, p, B, A0, order, w, o), NCH_OK);
-        assert_int_equal(nch_mlp_backward_features(&f, p, w, c, g, Ab), NCH_OK);
+        assert_int_equal(nch_mlp_forward_features(&f, p, B, A0, &J[order], w, o), NCH_OK);
+        assert_int_equal(nch_mlp_backward_features(&f, p, w, c, g, Ab, 0, NF), NCH_OK);
+        /* A span of columns: those of the full adjoint, up to the rounding of
+         * one w₀ = 9-term dot product in another kernel (≤ 9ε Σ|terms|). */
+        double Asp[B * 10 * 5];
+        assert_int_equal(nch_mlp_backward_features(&f, p, w, c, g, Asp, 7, 5), NCH_OK);
+        for (size_t i = 0; i < na / NF; i++)
+            for (size_t k = 0; k < 5; k++)
+                assert_close(Asp[5 * i + k], Ab[NF * i + 7 + k], 1e-14, 1e-15);
         for (int dir = 0; dir < 3; dir++) {
             double an = 0, norm = 0;
             for (size_t i = 0; i < na; i++) {
@@ -307,7 +336,7 @@ static void test_features_adjoint(void **state)
                 double L[2];
                 for (int s = 0; s < 2; s++) {
                     for (size_t i = 0; i < na; i++) Aq[i] = A0[i] + (s ? -eps : eps) * q[i];
-                    assert_int_equal(nch_mlp_forward_features(&f, p, B, Aq, order, w, o), NCH_OK);
+                    assert_int_equal(nch_mlp_forward_features(&f, p, B, Aq, &J[order], w, o), NCH_OK);
                     L[s] = 0;
                     for (size_t i = 0; i < no; i++) L[s] += c[i] * o[i];
                 }

@@ -424,8 +424,10 @@ static void test_output_map(void **state)
         double *const out[2] = {out0, out1};
         random_points(r, B, 2, z);
         nch_learnt_work *w = nch_learnt_work_alloc(&m, B, order);
+        nch_mlp_jets jets;
+        nch_learnt_jets_order(&m, order, &jets);
         assert_non_null(w);
-        assert_int_equal(nch_learnt_forward(&m, m.params, B, z, order, w, out), NCH_OK);
+        assert_int_equal(nch_learnt_forward(&m, m.params, B, z, &jets, w, out), NCH_OK);
         if (kind == NCH_LEARNT_MLP) {
             double f[B * 4];
             assert_int_equal(nch_model_field(&m.model, B, z, f), NCH_OK);

@@ -497,9 +497,9 @@ static void test_grad_vf(void **state)
 {
     (void)state;
     const nch_loss_config cfgs[] = {
-        {NCH_LOSS_VF, 0.3, 0.7, 0, 0, NCH_NORM_GRAM, 0},
-        {NCH_LOSS_VF, 1.0 / 101, 100.0 / 101, 0, 0, NCH_NORM_GRAM, 0}, /* the study's weights */
-        {NCH_LOSS_VF, 1, 1, 0, 0, NCH_NORM_SCALED, 0}, /* the GC's vf_no_gram */
+        {NCH_LOSS_VF, 0.3, 0.7, 0, 0, NCH_NORM_GRAM, 0, 0},
+        {NCH_LOSS_VF, 1.0 / 101, 100.0 / 101, 0, 0, NCH_NORM_GRAM, 0, 0}, /* the study's weights */
+        {NCH_LOSS_VF, 1, 1, 0, 0, NCH_NORM_SCALED, 0, 0}, /* the GC's vf_no_gram */
     };
     check_gradients_for(NCH_LOSS_VF, cfgs, 3, 11);
 }
@@ -508,10 +508,10 @@ static void test_grad_vf_reg(void **state)
 {
     (void)state;
     const nch_loss_config cfgs[] = {
-        {NCH_LOSS_VF_REG, 0.3, 0.7, 0.0, 0, NCH_NORM_GRAM, 0},
-        {NCH_LOSS_VF_REG, 0.3, 0.7, 0.37, 0, NCH_NORM_GRAM, 0},
-        {NCH_LOSS_VF_REG, 0.3, 0.7, 50.0, 0, NCH_NORM_GRAM, 0}, /* the regulariser dominant */
-        {NCH_LOSS_VF_REG, 1, 1, 1.0, 0, NCH_NORM_GRAM, 1e-12}, /* the GC's vf_reg */
+        {NCH_LOSS_VF_REG, 0.3, 0.7, 0.0, 0, NCH_NORM_GRAM, 0, 0},
+        {NCH_LOSS_VF_REG, 0.3, 0.7, 0.37, 0, NCH_NORM_GRAM, 0, 0},
+        {NCH_LOSS_VF_REG, 0.3, 0.7, 50.0, 0, NCH_NORM_GRAM, 0, 0}, /* the regulariser dominant */
+        {NCH_LOSS_VF_REG, 1, 1, 1.0, 0, NCH_NORM_GRAM, 1e-12, 0}, /* the GC's vf_reg */
     };
     check_gradients_for(NCH_LOSS_VF_REG, cfgs, 4, 12);
 }
@@ -520,10 +520,10 @@ static void test_grad_imex(void **state)
 {
     (void)state;
     const nch_loss_config cfgs[] = {
-        {NCH_LOSS_IMEX, 0.3, 0.7, 1e-2, H, NCH_NORM_GRAM, 0},
-        {NCH_LOSS_IMEX, 1, 1, 1e-8, H, NCH_NORM_GRAM, 1e-8}, /* the GC dvi run's phases 1-2 */
-        {NCH_LOSS_IMEX, 0, 0, 1.0, H, NCH_NORM_GRAM, 0},     /* mean log10 cond₂ D_yθ alone */
-        {NCH_LOSS_IMEX, 0.3, 0.7, 1e-2, H, NCH_NORM_SCALED, 0},
+        {NCH_LOSS_IMEX, 0.3, 0.7, 1e-2, H, NCH_NORM_GRAM, 0, 0},
+        {NCH_LOSS_IMEX, 1, 1, 1e-8, H, NCH_NORM_GRAM, 1e-8, 0}, /* the GC dvi run's phases 1-2 */
+        {NCH_LOSS_IMEX, 0, 0, 1.0, H, NCH_NORM_GRAM, 0, 0},     /* mean log10 cond₂ D_yθ alone */
+        {NCH_LOSS_IMEX, 0.3, 0.7, 1e-2, H, NCH_NORM_SCALED, 0, 0},
     };
     check_gradients_for(NCH_LOSS_IMEX, cfgs, 4, 14);
     print_message("worst relative error, loss gradients vs central differences over %d "
@@ -554,7 +554,7 @@ static void imex_ratios(const nch_model *m, int np, const double *z0s, double h0
                     assert_int_equal(nch_step_rk4(m, h / 200, s + k * n, s + k * n), NCH_OK);
             }
         }
-        const nch_loss_config cfg = {NCH_LOSS_IMEX, 0, 1, 0, h, NCH_NORM_GRAM, 0};
+        const nch_loss_config cfg = {NCH_LOSS_IMEX, 0, 1, 0, h, NCH_NORM_GRAM, 0, 0};
         assert_int_equal(nch_loss_values(&cfg, m, (size_t)np, tri, t), NCH_OK);
         rel[lev] = t[2];
     }
@@ -597,11 +597,65 @@ static void test_grad_dvi(void **state)
 {
     (void)state;
     const nch_loss_config cfgs[] = {
-        {NCH_LOSS_DVI, 0.3, 0.7, 1e-2, H, NCH_NORM_GRAM, 0},
-        {NCH_LOSS_DVI, 5.4773e-4, 0.99945, 1e-8, H, NCH_NORM_GRAM, 0}, /* the study's weights */
-        {NCH_LOSS_DVI, 0, 0, 1.0, H, NCH_NORM_GRAM, 0},                /* mean log10 cond₂ J alone */
+        {NCH_LOSS_DVI, 0.3, 0.7, 1e-2, H, NCH_NORM_GRAM, 0, 0},
+        {NCH_LOSS_DVI, 5.4773e-4, 0.99945, 1e-8, H, NCH_NORM_GRAM, 0, 0}, /* the study's weights */
+        {NCH_LOSS_DVI, 0, 0, 1.0, H, NCH_NORM_GRAM, 0, 0},                /* mean log10 cond₂ J alone */
+        {NCH_LOSS_DVI, 0.3, 0.7, 1e-2, H, NCH_NORM_GRAM, 0, 1},           /* minimal jets */
     };
-    check_gradients_for(NCH_LOSS_DVI, cfgs, 3, 13);
+    check_gradients_for(NCH_LOSS_DVI, cfgs, 4, 13);
+}
+
+/* DVI with minimal jets: the same terms bitwise (the carried components are
+ * computed by the same operations) and the same gradient up to the order of
+ * the weight-gradient sums, which now skip the rows of the components not
+ * carried: ≤ B·K·ε·Σ|products| ≈ 110·1.1e-16·10³ max|g| on these batches,
+ * so 1e-11 max|g|. */
+static void test_minimal_jets(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 16);
+    double worst = 0;
+    for (int kind = NCH_LEARNT_CANONICAL; kind <= NCH_LEARNT_NONCANONICAL; kind++)
+        for (int d = 1; d <= 2; d++)
+            for (int normalise = 0; normalise < 2 + (d == 2); normalise++) {
+                nch_learnt m;
+                make_any(&m, (nch_learnt_kind)kind, d, normalise, r);
+                double samples[B * 6 * NCH_DMAX], tf[4], tm[4];
+                make_samples(&m, NCH_LOSS_DVI, r, samples);
+                const nch_loss_config full = {NCH_LOSS_DVI, 0.3, 0.7, 1e-2, H, NCH_NORM_GRAM, 0, 0};
+                nch_loss_config min = full;
+                min.minimal_jets = 1;
+                nch_loss_work *w = nch_loss_work_alloc(&m, NCH_LOSS_DVI, B);
+                double *gf = malloc(m.n_params * sizeof *gf), *gm = malloc(m.n_params * sizeof *gm);
+                assert_true(w && gf && gm);
+                assert_int_equal(nch_loss_eval(&full, &m, m.params, B, samples, tf, gf, w), NCH_OK);
+                assert_int_equal(nch_loss_eval(&min, &m, m.params, B, samples, tm, gm, w), NCH_OK);
+                assert_memory_equal(tf, tm, sizeof tf);
+                double gmax = 0, diff = 0;
+                for (size_t i = 0; i < m.n_params; i++) {
+                    gmax = fmax(gmax, fabs(gf[i]));
+                    diff = fmax(diff, fabs(gf[i] - gm[i]));
+                }
+                worst = fmax(worst, diff / gmax);
+                assert_true(diff <= 1e-11 * gmax);
+                nch_loss_work_free(w);
+                free(gf);
+                free(gm);
+                nch_learnt_free(&m);
+            }
+    /* The GC nets: 2 components at z1 (value, ∂/∂θ), 9 at z2 (all but ∂²/∂θ²). */
+    nch_learnt m;
+    make_embedded(&m, NCH_LEARNT_NONCANONICAL, 1, r);
+    nch_mlp_jets j;
+    nch_learnt_jets(&m, 3, 0, &j);
+    assert_int_equal(nch_mlp_jets_ncomp(&j), 2);
+    nch_learnt_jets(&m, 15, 0xfffe & ~0u, &j); /* every pair but (θ, θ) = bit 0 */
+    assert_int_equal(nch_mlp_jets_ncomp(&j), 9);
+    assert_int_equal(nch_mlp_jets_comp(&j, 0, 0), -1);
+    nch_learnt_free(&m);
+    print_message("minimal vs full jets, DVI gradient: worst difference %.2e of max|g|\n", worst);
+    gsl_rng_free(r);
 }
 
 /* ---------------------------------------------------------------- values */
@@ -614,13 +668,13 @@ static void test_values(void **state)
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 99);
     const nch_loss_config cfgs[] = {
-        {NCH_LOSS_VF, 0.3, 0.7, 0, 0, NCH_NORM_GRAM, 0},
-        {NCH_LOSS_VF_REG, 0.3, 0.7, 0.37, 0, NCH_NORM_GRAM, 0},
-        {NCH_LOSS_DVI, 0.3, 0.7, 1e-2, H, NCH_NORM_GRAM, 0},
-        {NCH_LOSS_IMEX, 0.3, 0.7, 1e-2, H, NCH_NORM_GRAM, 0},
-        {NCH_LOSS_VF, 0.3, 0.7, 0, 0, NCH_NORM_SCALED, 0},
-        {NCH_LOSS_VF_REG, 0.3, 0.7, 0.37, 0, NCH_NORM_GRAM, 1e-3},
-        {NCH_LOSS_IMEX, 0.3, 0.7, 1e-2, H, NCH_NORM_SCALED, 0},
+        {NCH_LOSS_VF, 0.3, 0.7, 0, 0, NCH_NORM_GRAM, 0, 0},
+        {NCH_LOSS_VF_REG, 0.3, 0.7, 0.37, 0, NCH_NORM_GRAM, 0, 0},
+        {NCH_LOSS_DVI, 0.3, 0.7, 1e-2, H, NCH_NORM_GRAM, 0, 0},
+        {NCH_LOSS_IMEX, 0.3, 0.7, 1e-2, H, NCH_NORM_GRAM, 0, 0},
+        {NCH_LOSS_VF, 0.3, 0.7, 0, 0, NCH_NORM_SCALED, 0, 0},
+        {NCH_LOSS_VF_REG, 0.3, 0.7, 0.37, 0, NCH_NORM_GRAM, 1e-3, 0},
+        {NCH_LOSS_IMEX, 0.3, 0.7, 1e-2, H, NCH_NORM_SCALED, 0, 0},
     };
     for (size_t c = 0; c < sizeof cfgs / sizeof cfgs[0]; c++)
         for (int kind = 0; kind < 3; kind++) {
@@ -675,7 +729,7 @@ static void test_values_lv(void **state)
         s[1] = unif(r, 0.3, 3.0);
         assert_int_equal(nch_model_field(&lv, 1, s, s + 2), NCH_OK);
     }
-    const nch_loss_config reg = {NCH_LOSS_VF_REG, 1, 1, 1e-8, 0, NCH_NORM_GRAM, 0};
+    const nch_loss_config reg = {NCH_LOSS_VF_REG, 1, 1, 1e-8, 0, NCH_NORM_GRAM, 0, 0};
     assert_int_equal(nch_loss_values(&reg, &lv, NV, vf, tref), NCH_OK);
     assert_int_equal(nch_loss_values(&reg, &pert, NV, vf, tpert), NCH_OK);
     assert_true(tref[1] < 1e-28 && tref[2] < 1e-28);
@@ -709,7 +763,7 @@ static void test_values_lv(void **state)
         assert_int_equal(nch_dvi_step(&st, NULL), NCH_OK);
         memcpy(s + 4, st.z, 2 * sizeof *s);
     }
-    const nch_loss_config dvi = {NCH_LOSS_DVI, 1, 1, 1e-8, 0.1, NCH_NORM_GRAM, 0};
+    const nch_loss_config dvi = {NCH_LOSS_DVI, 1, 1, 1e-8, 0.1, NCH_NORM_GRAM, 0, 0};
     assert_int_equal(nch_loss_values(&dvi, &lv, NV, tri, td), NCH_OK);
     assert_true(td[1] < 1e-18 && td[2] < 1e-18);
     assert_true(td[3] > 0 && isfinite(td[3]));
@@ -722,7 +776,7 @@ static void test_values_lv(void **state)
     field_only.jets = NULL;
     assert_int_equal(nch_loss_values(&reg, &field_only, NV, vf, tref), NCH_EINVAL);
     assert_int_equal(nch_loss_values(&dvi, &field_only, NV, tri, td), NCH_EINVAL);
-    const nch_loss_config vfc = {NCH_LOSS_VF, 1, 1, 0, 0, NCH_NORM_GRAM, 0};
+    const nch_loss_config vfc = {NCH_LOSS_VF, 1, 1, 0, 0, NCH_NORM_GRAM, 0, 0};
     assert_int_equal(nch_loss_values(&vfc, &field_only, NV, vf, tref), NCH_OK);
     assert_int_equal(nch_loss_values(&vfc, &lv, 0, vf, tref), NCH_EINVAL);
     nch_loss_config dvi0 = dvi;
@@ -738,7 +792,7 @@ static void test_gram_whitening(void **state)
     (void)state;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 4);
-    const nch_loss_config cfg = {NCH_LOSS_VF, 1, 1, 0, 0, NCH_NORM_GRAM, 0};
+    const nch_loss_config cfg = {NCH_LOSS_VF, 1, 1, 0, 0, NCH_NORM_GRAM, 0, 0};
     for (int kind = 0; kind < 3; kind++)
         for (int d = 1; d <= 2; d++) {
             nch_learnt m;
@@ -780,8 +834,8 @@ static void test_zero_weight_regulariser(void **state)
             const size_t np = m.n_params;
             double samples[B * 4 * NCH_DMAX], tv[3], tr[5], tw[5], tg[5];
             make_samples(&m, NCH_LOSS_VF, r, samples);
-            const nch_loss_config vf = {NCH_LOSS_VF, 0.0099, 0.9901, 0, 0, NCH_NORM_GRAM, 0};
-            nch_loss_config reg = {NCH_LOSS_VF_REG, 0.0099, 0.9901, 0.0, 0, NCH_NORM_GRAM, 0};
+            const nch_loss_config vf = {NCH_LOSS_VF, 0.0099, 0.9901, 0, 0, NCH_NORM_GRAM, 0, 0};
+            nch_loss_config reg = {NCH_LOSS_VF_REG, 0.0099, 0.9901, 0.0, 0, NCH_NORM_GRAM, 0, 0};
             nch_loss_work *wv = nch_loss_work_alloc(&m, NCH_LOSS_VF, B);
             nch_loss_work *wr = nch_loss_work_alloc(&m, NCH_LOSS_VF_REG, B);
             double *gv = malloc(np * sizeof *gv), *gr = malloc(np * sizeof *gr),
@@ -867,8 +921,8 @@ static void test_names_and_rejections(void **state)
     assert_true(wm && wv && wd);
     double samples[B * 6], terms[5];
     make_samples(&nc, NCH_LOSS_DVI, r, samples);
-    const nch_loss_config vf = {NCH_LOSS_VF, 1, 1, 0, 0, NCH_NORM_GRAM, 0}, reg = {NCH_LOSS_VF_REG, 1, 1, 0, 0, NCH_NORM_GRAM, 0};
-    nch_loss_config dvi = {NCH_LOSS_DVI, 1, 1, 1e-8, H, NCH_NORM_GRAM, 0};
+    const nch_loss_config vf = {NCH_LOSS_VF, 1, 1, 0, 0, NCH_NORM_GRAM, 0, 0}, reg = {NCH_LOSS_VF_REG, 1, 1, 0, 0, NCH_NORM_GRAM, 0, 0};
+    nch_loss_config dvi = {NCH_LOSS_DVI, 1, 1, 1e-8, H, NCH_NORM_GRAM, 0, 0};
     assert_int_equal(nch_loss_eval(&reg, &mlp, mlp.params, B, samples, terms, NULL, wm),
                      NCH_EINVAL);
     assert_int_equal(nch_loss_eval(&vf, &nc, nc.params, B, samples, terms, NULL, wm), NCH_EINVAL);
@@ -896,7 +950,7 @@ static void test_names_and_rejections(void **state)
     }
     dvi.gram_eps = 0;
     /* An IMEX work is not a DVI work, an IMEX step must be finite and nonzero. */
-    nch_loss_config imex = {NCH_LOSS_IMEX, 1, 1, 1e-8, H, NCH_NORM_GRAM, 0};
+    nch_loss_config imex = {NCH_LOSS_IMEX, 1, 1, 1e-8, H, NCH_NORM_GRAM, 0, 0};
     assert_int_equal(nch_loss_eval(&imex, &nc, nc.params, B, samples, terms, NULL, wd), NCH_EINVAL);
     nch_loss_work *wi = nch_loss_work_alloc(&nc, NCH_LOSS_IMEX, B);
     assert_non_null(wi);
@@ -961,6 +1015,7 @@ int main(void)
         cmocka_unit_test(test_grad_vf_reg),
         cmocka_unit_test(test_grad_dvi),
         cmocka_unit_test(test_grad_imex),
+        cmocka_unit_test(test_minimal_jets),
         cmocka_unit_test(test_imex_consistency),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,6 +37,8 @@ int nch_embed_init(nch_embed *e, size_t n_in, const nch_embed_kind *kind, const 
         e->dir[e->n_dir++] = c;
         e->n_feat += reps[c];
         if (kind[c] == NCH_EMBED_PERIODIC) {
+            if (!e->n_phase) e->col0 = e->n_feat - reps[c];
+            e->ncol = e->n_feat - e->col0;
             e->n_phase += reps[c];
             continue;
         }
@@ -53,47 +55,50 @@ void nch_embed_init_phases(const nch_embed *e, gsl_rng *rng, double *phase)
 }
 
 void nch_embed_forward(const nch_embed *e, const double *phase, size_t B, const double *z,
-                       int order, double *A0)
+                       const nch_mlp_jets *jets, double *A0)
 {
-    const size_t nd = e->n_dir, nf = e->n_feat, K = nch_mlp_ncomp(nd, order);
+    const size_t nd = e->n_dir, nf = e->n_feat, K = nch_mlp_jets_ncomp(jets);
     for (size_t p = 0; p < B; p++) {
         double *a = A0 + p * K * nf;
         memset(a, 0, K * nf * sizeof *a);
         const double *zp = z + p * e->n_in;
         for (size_t i = 0, f = 0, ph = 0; i < nd; i++) {
-            const size_t c = e->dir[i], R = e->reps[c], hc = nch_mlp_hess_comp(nd, i, i);
+            const size_t c = e->dir[i], R = e->reps[c];
+            const long g = nch_mlp_jets_comp(jets, i, -1), h = nch_mlp_jets_comp(jets, i, (long)i);
             for (size_t k = 0; k < R; k++, f++) {
                 if (e->kind[c] == NCH_EMBED_AFFINE) {
                     a[f] = (zp[c] + e->shift[c]) * e->scale[c];
-                    if (order >= 1) a[(1 + i) * nf + f] = e->scale[c];
+                    if (g >= 0) a[g * nf + f] = e->scale[c];
                     continue;
                 }
                 const double psi = zp[c] + phase[ph++];
                 a[f] = 0.5 * (1 + cos(psi));
-                if (order >= 1) a[(1 + i) * nf + f] = -0.5 * sin(psi);
-                if (order >= 2) a[hc * nf + f] = -0.5 * cos(psi);
+                if (g >= 0) a[g * nf + f] = -0.5 * sin(psi);
+                if (h >= 0) a[h * nf + f] = -0.5 * cos(psi);
             }
         }
     }
 }
 
 void nch_embed_backward(const nch_embed *e, const double *phase, size_t B, const double *z,
-                        int order, const double *A0_bar, double *phase_bar)
+                        const nch_mlp_jets *jets, const double *A0_bar, double *phase_bar)
 {
-    const size_t nd = e->n_dir, nf = e->n_feat, K = nch_mlp_ncomp(nd, order);
+    const size_t nd = e->n_dir, nf = e->ncol, K = nch_mlp_jets_ncomp(jets);
     for (size_t p = 0; p < B; p++) {
-        const double *ab = A0_bar + p * K * nf, *zp = z + p * e->n_in;
+        /* ab[f] is feature f's column for f in col0 .. col0 + ncol − 1. */
+        const double *ab = A0_bar + p * K * nf - e->col0, *zp = z + p * e->n_in;
         for (size_t i = 0, f = 0, ph = 0; i < nd; i++) {
-            const size_t c = e->dir[i], R = e->reps[c], hc = nch_mlp_hess_comp(nd, i, i);
+            const size_t c = e->dir[i], R = e->reps[c];
             if (e->kind[c] != NCH_EMBED_PERIODIC) {
                 f += R;
                 continue;
             }
+            const long gc = nch_mlp_jets_comp(jets, i, -1), hc = nch_mlp_jets_comp(jets, i, (long)i);
             for (size_t k = 0; k < R; k++, f++, ph++) {
                 const double psi = zp[c] + phase[ph], sn = sin(psi), cs = cos(psi);
                 double g = -0.5 * sn * ab[f];
-                if (order >= 1) g -= 0.5 * cs * ab[(1 + i) * nf + f];
-                if (order >= 2) g += 0.5 * sn * ab[hc * nf + f];
+                if (gc >= 0) g -= 0.5 * cs * ab[gc * nf + f];
+                if (hc >= 0) g += 0.5 * sn * ab[hc * nf + f];
                 phase_bar[ph] += g;
             }
         }

@@ -22,8 +22,9 @@
  * every layer's forward and backward work is proportional to K, so the GC's
  * nets run in 3 directions and nch_learnt fills the φ entries with zeros.
  *
- * Feature jets, per point, in nch_mlp's layout ((B·K) × n_feat, K =
- * nch_mlp_ncomp(n_dir, order), direction i ↔ component dir[i]):
+ * Feature jets, per point, in nch_mlp's layout for a jet pattern in the
+ * n_dir directions ((B·K) × n_feat, K = nch_mlp_jets_ncomp, direction i ↔
+ * component dir[i]):
  *   affine    value (z + shift)·scale, ∂/∂z_c = scale, Hessian 0;
  *   periodic  value ½(1 + cos ψ), ∂/∂z_c = −½ sin ψ, ∂²/∂z_c² = −½ cos ψ,
  *             ψ = z_c + φ_k; with ∂/∂φ_k of each: −½ sin ψ, −½ cos ψ, ½ sin ψ.
@@ -32,6 +33,7 @@
 #ifndef NCH_EMBED_H
 #define NCH_EMBED_H
 
+#include "nch_mlp.h"
 #include "nch_model.h"
 
 #include <gsl/gsl_rng.h>
@@ -48,6 +50,9 @@ typedef struct {
     double shift[NCH_ZMAX], scale[NCH_ZMAX]; /* affine components */
     size_t n_dir, dir[NCH_ZMAX];     /* jet directions: the kept components */
     size_t n_feat, n_phase;
+    size_t col0, ncol;               /* the features from the first periodic one to
+                                        the last: the only ones whose adjoint the
+                                        phases' gradient reads (ncol = 0: none) */
 } nch_embed;
 
 /* "drop", "affine", "periodic" ("?" otherwise); parse: NCH_EINVAL if unknown. */
@@ -64,14 +69,14 @@ int nch_embed_init(nch_embed *e, size_t n_in, const nch_embed_kind *kind, const 
 /* The phases' initialisation, U[0, 2π) each (2π·gsl_rng_uniform), in order. */
 void nch_embed_init_phases(const nch_embed *e, gsl_rng *rng, double *phase);
 
-/* Jets of order `order` (0..2) of the features at B points z (B × n_in)
- * into A0 ((B·K) × n_feat). */
+/* The features' jets of the pattern at B points z (B × n_in) into A0
+ * ((B·K) × n_feat). */
 void nch_embed_forward(const nch_embed *e, const double *phase, size_t B, const double *z,
-                       int order, double *A0);
+                       const nch_mlp_jets *jets, double *A0);
 
-/* Given A0_bar = ∂L/∂A0 for the same call, ADDS ∂L/∂φ to phase_bar
- * (n_phase). */
+/* Given A0_bar = ∂L/∂A0 for the same call, only its columns col0 .. col0 +
+ * ncol − 1 ((B·K) × ncol), ADDS ∂L/∂φ to phase_bar (n_phase). */
 void nch_embed_backward(const nch_embed *e, const double *phase, size_t B, const double *z,
-                        int order, const double *A0_bar, double *phase_bar);
+                        const nch_mlp_jets *jets, const double *A0_bar, double *phase_bar);
 
 #endif

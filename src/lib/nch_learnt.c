@@ -36,19 +36,55 @@ static int direction(const nch_learnt *m, int j)
     return -1;
 }
 
-/* Component index of the entry of order 1 (b < 0) or 2 along components a,
- * b of the state in a net's output block, or −1 if it vanishes. */
-static long comp_of(const nch_learnt *m, int a, int b)
+void nch_learnt_jets_order(const nch_learnt *m, int order, nch_mlp_jets *j)
 {
-    const int i = direction(m, a), j = b < 0 ? 0 : direction(m, b);
-    if (i < 0 || j < 0) return -1;
-    return b < 0 ? 1 + i : (long)nch_mlp_hess_comp(m->n_dir, (size_t)i, (size_t)j);
+    nch_mlp_jets_full(m->n_dir, order, j);
 }
 
-void nch_learnt_jet_get(const nch_learnt *m, int order, const double *z, const double *th,
-                        const double *H, nch_jet *jet)
+void nch_learnt_jets(const nch_learnt *m, unsigned grad, unsigned hess, nch_mlp_jets *j)
 {
-    const int d = m->d, n = 2 * d;
+    const int n = 2 * m->d;
+    size_t pos[NCH_ZMAX];
+    *j = (nch_mlp_jets){0};
+    /* Directions increase with the state components (nch_embed keeps their order). */
+    for (int c = 0; c < n; c++) {
+        const int i = direction(m, c);
+        if (i < 0 || !(grad >> c & 1u)) continue;
+        pos[c] = j->ng;
+        j->dir[j->ng++] = (size_t)i;
+    }
+    for (int a = 0; a < n; a++)
+        for (int b = a; b < n; b++) {
+            if (!(hess >> (a * n + b) & 1u) && !(hess >> (b * n + a) & 1u)) continue;
+            if (direction(m, a) < 0 || direction(m, b) < 0 || !(grad >> a & 1u) || !(grad >> b & 1u))
+                continue;
+            j->pair[j->nh][0] = pos[a];
+            j->pair[j->nh][1] = pos[b];
+            j->nh++;
+        }
+}
+
+/* Component index of the entry of order 1 (b < 0) or 2 along state
+ * components a, b in a net's output block; ZERO if the nets do not see a or
+ * b (the entry vanishes), ABSENT if the pattern does not carry it. */
+enum { ZERO = -2, ABSENT = -1 };
+static long comp_of(const nch_learnt *m, const nch_mlp_jets *jets, int a, int b)
+{
+    const int i = direction(m, a), j = b < 0 ? 0 : direction(m, b);
+    if (i < 0 || j < 0) return ZERO;
+    return nch_mlp_jets_comp(jets, (size_t)i, b < 0 ? -1 : j);
+}
+
+/* A net output entry by comp_of's index. */
+static double entry(const double *block, long c, size_t stride, size_t k)
+{
+    return c == ZERO ? 0.0 : c == ABSENT ? NAN : block[(size_t)c * stride + k];
+}
+
+void nch_learnt_jet_get(const nch_learnt *m, const nch_mlp_jets *jets, const double *z,
+                        const double *th, const double *H, nch_jet *jet)
+{
+    const int d = m->d, n = 2 * d, order = nch_mlp_jets_order(jets);
     /* The H map: h·scale + shift, its derivatives times scale. */
     const int hs = m->out_scaled;
     const double sc = m->out_scale[0];
@@ -65,36 +101,33 @@ void nch_learnt_jet_get(const nch_learnt *m, int order, const double *z, const d
         for (int k = 0; k < d; k++) {
             jet->theta[k] = th[k];
             if (order >= 1)
-                for (int j = 0; j < n; j++) {
-                    const long c = comp_of(m, j, -1);
-                    jet->dtheta[k][j] = c < 0 ? 0.0 : th[c * d + k];
-                }
+                for (int j = 0; j < n; j++)
+                    jet->dtheta[k][j] = entry(th, comp_of(m, jets, j, -1), (size_t)d, (size_t)k);
             if (order >= 2)
                 for (int i = 0; i < n; i++)
-                    for (int j = i; j < n; j++) {
-                        const long c = comp_of(m, i, j);
-                        jet->d2theta[k][i][j] = jet->d2theta[k][j][i] = c < 0 ? 0.0 : th[c * d + k];
-                    }
+                    for (int j = i; j < n; j++)
+                        jet->d2theta[k][i][j] = jet->d2theta[k][j][i] =
+                            entry(th, comp_of(m, jets, i, j), (size_t)d, (size_t)k);
         }
     }
     jet->H = hs ? H[0] * sc + m->out_shift[0] : H[0];
     if (order >= 1)
         for (int j = 0; j < n; j++) {
-            const long c = comp_of(m, j, -1);
-            jet->dH[j] = c < 0 ? 0.0 : hs ? H[c] * sc : H[c];
+            const double v = entry(H, comp_of(m, jets, j, -1), 1, 0);
+            jet->dH[j] = hs ? v * sc : v;
         }
     if (order >= 2)
         for (int i = 0; i < n; i++)
             for (int j = i; j < n; j++) {
-                const long c = comp_of(m, i, j);
-                jet->d2H[i][j] = jet->d2H[j][i] = c < 0 ? 0.0 : hs ? H[c] * sc : H[c];
+                const double v = entry(H, comp_of(m, jets, i, j), 1, 0);
+                jet->d2H[i][j] = jet->d2H[j][i] = hs ? v * sc : v;
             }
 }
 
-void nch_learnt_jet_adjoint(const nch_learnt *m, int order, const nch_jet *bar, double *th_bar,
-                            double *H_bar)
+void nch_learnt_jet_adjoint(const nch_learnt *m, const nch_mlp_jets *jets, const nch_jet *bar,
+                            double *th_bar, double *H_bar)
 {
-    const int d = m->d, n = 2 * d;
+    const int d = m->d, n = 2 * d, order = nch_mlp_jets_order(jets);
     const int hs = m->out_scaled;
     const double sc = m->out_scale[0];
     if (m->kind != NCH_LEARNT_CANONICAL)
@@ -102,13 +135,13 @@ void nch_learnt_jet_adjoint(const nch_learnt *m, int order, const nch_jet *bar, 
             th_bar[k] = bar->theta[k];
             if (order >= 1)
                 for (int j = 0; j < n; j++) {
-                    const long c = comp_of(m, j, -1);
+                    const long c = comp_of(m, jets, j, -1);
                     if (c >= 0) th_bar[c * d + k] = bar->dtheta[k][j];
                 }
             if (order >= 2)
                 for (int i = 0; i < n; i++)
                     for (int j = i; j < n; j++) {
-                        const long c = comp_of(m, i, j);
+                        const long c = comp_of(m, jets, i, j);
                         if (c >= 0)
                             th_bar[c * d + k] = i == j ? bar->d2theta[k][i][i]
                                                        : bar->d2theta[k][i][j] + bar->d2theta[k][j][i];
@@ -117,13 +150,13 @@ void nch_learnt_jet_adjoint(const nch_learnt *m, int order, const nch_jet *bar, 
     H_bar[0] = hs ? bar->H * sc : bar->H;
     if (order >= 1)
         for (int j = 0; j < n; j++) {
-            const long c = comp_of(m, j, -1);
+            const long c = comp_of(m, jets, j, -1);
             if (c >= 0) H_bar[c] = hs ? bar->dH[j] * sc : bar->dH[j];
         }
     if (order >= 2)
         for (int i = 0; i < n; i++)
             for (int j = i; j < n; j++) {
-                const long c = comp_of(m, i, j);
+                const long c = comp_of(m, jets, i, j);
                 if (c < 0) continue;
                 const double v = i == j ? bar->d2H[i][i] : bar->d2H[i][j] + bar->d2H[j][i];
                 H_bar[c] = hs ? v * sc : v;
@@ -156,10 +189,10 @@ struct nch_learnt_work {
     size_t B_max, n_in;
     int order_max;
     nch_mlp_work *mw[2];
-    /* Embedded models: the latest call's points and order, the features'
+    /* Embedded models: the latest call's points and jets, the features'
      * jets and their adjoint. */
     size_t B;
-    int order;
+    nch_mlp_jets jets;
     double *z, *A0, *A0_bar;
 };
 
@@ -199,22 +232,24 @@ nch_learnt_work *nch_learnt_work_alloc(const nch_learnt *m, size_t B_max, int or
 }
 
 int nch_learnt_forward(const nch_learnt *m, const double *params, size_t B, const double *z,
-                       int order, nch_learnt_work *w, double *const *out)
+                       const nch_mlp_jets *jets, nch_learnt_work *w, double *const *out)
 {
     if (m->embedded) {
-        if (order < 0 || order > w->order_max || B > w->B_max || w->n_in != 2 * (size_t)m->d)
+        if (nch_mlp_jets_order(jets) > w->order_max ||
+            nch_mlp_jets_ncomp(jets) > nch_mlp_ncomp(m->n_dir, w->order_max) || B > w->B_max ||
+            w->n_in != 2 * (size_t)m->d)
             return NCH_EINVAL;
         /* One embedding feeds every net. */
         memcpy(w->z, z, B * w->n_in * sizeof *z);
         w->B = B;
-        w->order = order;
-        nch_embed_forward(&m->embed, params, B, z, order, w->A0);
+        w->jets = *jets;
+        nch_embed_forward(&m->embed, params, B, z, jets, w->A0);
     }
     for (size_t k = 0; k < m->n_nets; k++) {
         const double *p = params + m->off[k];
-        int rc = m->embedded ? nch_mlp_forward_features(&m->net[k], p, B, w->A0, order, w->mw[k],
+        int rc = m->embedded ? nch_mlp_forward_features(&m->net[k], p, B, w->A0, jets, w->mw[k],
                                                          out[k])
-                             : nch_mlp_forward(&m->net[k], p, B, z, order, w->mw[k], out[k]);
+                             : nch_mlp_forward_jets(&m->net[k], p, B, z, jets, w->mw[k], out[k]);
         if (rc != NCH_OK) return rc;
     }
     return NCH_OK;
@@ -231,9 +266,10 @@ int nch_learnt_backward(const nch_learnt *m, const double *params, nch_learnt_wo
             if (rc != NCH_OK) return rc;
             continue;
         }
-        int rc = nch_mlp_backward_features(&m->net[k], p, w->mw[k], out_bar[k], g, w->A0_bar);
+        int rc = nch_mlp_backward_features(&m->net[k], p, w->mw[k], out_bar[k], g, w->A0_bar,
+                                           m->embed.col0, m->embed.ncol);
         if (rc != NCH_OK) return rc;
-        nch_embed_backward(&m->embed, params, w->B, w->z, w->order, w->A0_bar, grad);
+        nch_embed_backward(&m->embed, params, w->B, w->z, &w->jets, w->A0_bar, grad);
     }
     return NCH_OK;
 }
@@ -248,12 +284,14 @@ static int learnt_jets(const nch_model *mod, size_t np, const double *z, int ord
     const nch_learnt *m = mod->params;
     if (order < 0 || order > 2 || m->kind == NCH_LEARNT_MLP) return NCH_EINVAL;
     const size_t n = 2 * (size_t)m->d, K = nch_mlp_ncomp(m->n_dir, order), hn = h_net(m);
+    nch_mlp_jets jets;
+    nch_learnt_jets_order(m, order, &jets);
     for (size_t p0 = 0; p0 < np; p0 += NCH_LEARNT_CHUNK) {
         const size_t B = np - p0 < NCH_LEARNT_CHUNK ? np - p0 : NCH_LEARNT_CHUNK;
-        int rc = nch_learnt_forward(m, m->params, B, z + p0 * n, order, m->work, m->out);
+        int rc = nch_learnt_forward(m, m->params, B, z + p0 * n, &jets, m->work, m->out);
         if (rc != NCH_OK) return rc;
         for (size_t p = 0; p < B; p++)
-            nch_learnt_jet_get(m, order, z + (p0 + p) * n,
+            nch_learnt_jet_get(m, &jets, z + (p0 + p) * n,
                                hn ? m->out[0] + p * K * (size_t)m->d : NULL, m->out[hn] + p * K,
                                out + p0 + p);
     }
@@ -265,10 +303,11 @@ static int learnt_field(const nch_model *mod, size_t np, const double *z, double
 {
     const nch_learnt *m = mod->params;
     const size_t d = (size_t)m->d, n = 2 * d, K = nch_mlp_ncomp(m->n_dir, 1);
-    const int order = m->kind == NCH_LEARNT_MLP ? 0 : 1;
+    nch_mlp_jets jets;
+    nch_learnt_jets_order(m, m->kind == NCH_LEARNT_MLP ? 0 : 1, &jets);
     for (size_t p0 = 0; p0 < np; p0 += NCH_LEARNT_CHUNK) {
         const size_t B = np - p0 < NCH_LEARNT_CHUNK ? np - p0 : NCH_LEARNT_CHUNK;
-        int rc = nch_learnt_forward(m, m->params, B, z + p0 * n, order, m->work, m->out);
+        int rc = nch_learnt_forward(m, m->params, B, z + p0 * n, &jets, m->work, m->out);
         if (rc != NCH_OK) return rc;
         double *fc = f + p0 * n;
         for (size_t p = 0; p < B; p++) {
@@ -277,7 +316,7 @@ static int learnt_field(const nch_model *mod, size_t np, const double *z, double
                 continue;
             }
             nch_jet jet;
-            nch_learnt_jet_get(m, 1, z + (p0 + p) * n, NULL, m->out[0] + p * K, &jet);
+            nch_learnt_jet_get(m, &jets, z + (p0 + p) * n, NULL, m->out[0] + p * K, &jet);
             for (size_t j = 0; j < d; j++) {
                 fc[p * n + j] = jet.dH[d + j];
                 fc[p * n + d + j] = -jet.dH[j];

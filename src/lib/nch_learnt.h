@@ -128,17 +128,26 @@ int nch_learnt_set_output(nch_learnt *m, const double *scale, const double *shif
 void nch_learnt_init_params(nch_learnt *m, gsl_rng *rng);
 
 /* ---- batched forward and backward, for the losses ------------------------
+ * Jet patterns (nch_mlp.h) are in the nets' directions (m->n_dir).
+ * nch_learnt_jets_order: the full pattern of an order.  nch_learnt_jets:
+ * the pattern for what a loss head reads, given in state components: first
+ * derivatives along the components of bit mask `grad` (bit c), and the
+ * second derivatives (a, b) with bit a·2d + b or b·2d + a of `hess` set (both
+ * a and b in grad); components the nets do not see are left out (their
+ * entries vanish).
  * A workspace for batches of up to B_max points and jets up to order_max
  * (NULL on a bad argument or no memory).  nch_learnt_forward: every net's
- * jets at B points z (B × 2d) with parameters `params` (m's layout) into
- * out[j] ((B·K) × net j's n_out, K = nch_mlp_ncomp(m->n_dir, order),
+ * jets of the pattern at B points z (B × 2d) with parameters `params` (m's
+ * layout) into out[j] ((B·K) × net j's n_out, K = nch_mlp_jets_ncomp,
  * nch_mlp.h's layout; the output map NOT applied, see below).
  * nch_learnt_backward: given out_bar[j] = ∂L/∂out[j] of the latest forward
  * on w, ADDS ∂L/∂params to grad.  Statuses as nch_mlp_forward. */
+void nch_learnt_jets_order(const nch_learnt *m, int order, nch_mlp_jets *j);
+void nch_learnt_jets(const nch_learnt *m, unsigned grad, unsigned hess, nch_mlp_jets *j);
 nch_learnt_work *nch_learnt_work_alloc(const nch_learnt *m, size_t B_max, int order_max);
 void nch_learnt_work_free(nch_learnt_work *w);
 int nch_learnt_forward(const nch_learnt *m, const double *params, size_t B, const double *z,
-                       int order, nch_learnt_work *w, double *const *out);
+                       const nch_mlp_jets *jets, nch_learnt_work *w, double *const *out);
 int nch_learnt_backward(const nch_learnt *m, const double *params, nch_learnt_work *w,
                         const double *const *out_bar, double *grad);
 
@@ -157,20 +166,23 @@ void nch_learnt_free(nch_learnt *m);
 
 /* ---- the nets' outputs ↔ nch_jet and the field, shared with nch_loss -----
  * For kinds canonical and noncanonical.  A point's block of a net's output
- * at `order` has K = nch_mlp_ncomp(m->n_dir, order) components of n_out
- * values (nch_mlp.h): th points at the θ net's block (K·d values; unused for
+ * for a jet pattern has K = nch_mlp_jets_ncomp components of n_out values
+ * (nch_mlp.h): th points at the θ net's block (K·d values; unused for
  * canonical), H at the H net's (K values), z at the point (θ = y needs it).
- * nch_learnt_jet_get fills the entries of order ≤ `order` of *jet (the
- * output map applied, zeros along dropped components); the Hessians are
- * mirrored into full storage. */
-void nch_learnt_jet_get(const nch_learnt *m, int order, const double *z, const double *th,
-                        const double *H, nch_jet *jet);
-/* The adjoint of nch_learnt_jet_get: given bar = ∂L/∂(entries of order ≤
- * `order` of the jet), each full-storage entry an independent variable,
- * WRITES ∂L/∂(block entries) into th_bar (K·d, unless canonical) and H_bar
- * (K): a Hessian entry (i, j), i < j, receives bar[i][j] + bar[j][i]. */
-void nch_learnt_jet_adjoint(const nch_learnt *m, int order, const nch_jet *bar, double *th_bar,
-                            double *H_bar);
+ * nch_learnt_jet_get fills the entries of order ≤ the pattern's order of
+ * *jet (the output map applied; zero along components the nets do not see,
+ * NaN where the pattern does not carry an entry, so that a head reading
+ * what it did not ask for fails loudly); the Hessians are mirrored into
+ * full storage. */
+void nch_learnt_jet_get(const nch_learnt *m, const nch_mlp_jets *jets, const double *z,
+                        const double *th, const double *H, nch_jet *jet);
+/* The adjoint of nch_learnt_jet_get: given bar = ∂L/∂(entries of the jet),
+ * each full-storage entry an independent variable, WRITES ∂L/∂(block
+ * entries) into th_bar (K·d, unless canonical) and H_bar (K): a Hessian
+ * entry (i, j), i < j, receives bar[i][j] + bar[j][i]; bars of entries the
+ * pattern does not carry are ignored. */
+void nch_learnt_jet_adjoint(const nch_learnt *m, const nch_mlp_jets *jets, const nch_jet *bar,
+                            double *th_bar, double *H_bar);
 /* For kind mlp: the field f (2d) from a point's net output (order 0, 2d
  * values) with the output map, and its adjoint: out_bar from f_bar. */
 void nch_learnt_field_get(const nch_learnt *m, const double *out, double *f);

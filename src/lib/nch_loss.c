@@ -110,14 +110,14 @@ nch_loss_work *nch_loss_work_alloc(const nch_learnt *m, nch_loss_kind k, size_t 
 
 static size_t comps(const nch_loss_work *w, size_t s)
 {
-    return nch_mlp_ncomp(w->n_dir, w->order[s]);
+    return nch_mlp_jets_ncomp(&w->jets[s]);
 }
 
 void nch_loss_get_jet(const nch_loss_ctx *x, size_t s, size_t p, nch_jet *jet)
 {
     const nch_learnt *m = x->m;
     const size_t K = comps(x->w, s), hn = m->n_nets - 1;
-    nch_learnt_jet_get(m, x->w->order[s], x->w->z[s] + p * 2 * (size_t)m->d,
+    nch_learnt_jet_get(m, &x->w->jets[s], x->w->z[s] + p * 2 * (size_t)m->d,
                        hn ? x->w->out[s][0] + p * K * (size_t)m->d : NULL,
                        x->w->out[s][hn] + p * K, jet);
 }
@@ -126,7 +126,7 @@ void nch_loss_put_bar(const nch_loss_ctx *x, size_t s, size_t p, const nch_jet *
 {
     const nch_learnt *m = x->m;
     const size_t K = comps(x->w, s), hn = m->n_nets - 1;
-    nch_learnt_jet_adjoint(m, x->w->order[s], bar,
+    nch_learnt_jet_adjoint(m, &x->w->jets[s], bar,
                            hn ? x->w->bar[s][0] + p * K * (size_t)m->d : NULL,
                            x->w->bar[s][hn] + p * K);
 }
@@ -186,7 +186,7 @@ static int finish_terms(const nch_loss_config *cfg, size_t B, const double acc[4
 /* 1 if this call computes r: VF_REG with second-order jets. */
 static int vf_tracks_reg(nch_loss_kind k, const nch_loss_work *w)
 {
-    return k == NCH_LOSS_VF_REG && w->order[0] == 2;
+    return k == NCH_LOSS_VF_REG && nch_mlp_jets_order(&w->jets[0]) == 2;
 }
 
 static int bad_config(const nch_loss_config *cfg)
@@ -195,6 +195,28 @@ static int bad_config(const nch_loss_config *cfg)
     return (size_t)cfg->kind >= NLOSS || (stepped && (!isfinite(cfg->h) || cfg->h == 0)) ||
            (cfg->norm != NCH_NORM_GRAM && cfg->norm != NCH_NORM_SCALED) ||
            !(cfg->gram_eps >= 0 && isfinite(cfg->gram_eps));
+}
+
+/* Each set's jet pattern for this call: the full pattern of the order the
+ * work was sized for, except that a zero weight gives r no say in the
+ * gradient, so a gradient call skips r and with it the second-order jets,
+ * which cost half of the call; and with minimal_jets the DVI's sets carry
+ * what its head reads: at z1 the value and the x-derivatives (D_2L_d), at
+ * z2 every entry but ∂²/∂x∂x (J's rows are R_x, first order, and R_y, whose
+ * derivatives are ∂²/∂y∂z). */
+static void set_jets(const nch_loss_config *cfg, const nch_learnt *m, int want_grad,
+                     nch_loss_work *w)
+{
+    for (size_t s = 0; s < w->nsets; s++) nch_learnt_jets_order(m, w->order_max[s], &w->jets[s]);
+    if (want_grad && nch_loss_grad_skips_reg(cfg)) nch_learnt_jets_order(m, 1, &w->jets[0]);
+    if (cfg->kind != NCH_LOSS_DVI || !cfg->minimal_jets) return;
+    const int d = m->d, n = 2 * d;
+    unsigned hess = 0;
+    for (int a = 0; a < n; a++)
+        for (int b = a; b < n; b++)
+            if (b >= d) hess |= 1u << (a * n + b);
+    nch_learnt_jets(m, (1u << d) - 1, 0, &w->jets[0]);
+    nch_learnt_jets(m, (1u << n) - 1, hess, &w->jets[1]);
 }
 
 /* The norm of a batch of B samples of cfg's kind. */
@@ -220,17 +242,14 @@ int nch_loss_eval(const nch_loss_config *cfg, const nch_learnt *m, const double 
     const size_t width = nch_loss_sample_width(k, d);
     for (size_t t = 0; t < nterms[k]; t++) terms[t] = NAN;
 
-    /* A zero weight gives r no say in the gradient, so a gradient call skips
-     * r and with it the second-order jets, which cost half of the call. */
-    for (size_t s = 0; s < w->nsets; s++) w->order[s] = w->order_max[s];
-    if (grad && nch_loss_grad_skips_reg(cfg)) w->order[0] = 1;
+    set_jets(cfg, m, grad != NULL, w);
 
     /* Each set's points, contiguous for the nets. */
     for (size_t s = 0; s < w->nsets; s++) {
         const size_t col = set_column(k, s, n);
         for (size_t p = 0; p < B; p++)
             memcpy(w->z[s] + p * (size_t)n, samples + p * width + col, (size_t)n * sizeof *samples);
-        int rc = nch_learnt_forward(m, params, B, w->z[s], w->order[s], w->lw[s], w->out[s]);
+        int rc = nch_learnt_forward(m, params, B, w->z[s], &w->jets[s], w->lw[s], w->out[s]);
         if (rc != NCH_OK) return rc;
     }
 

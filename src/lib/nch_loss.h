@@ -60,6 +60,12 @@ typedef struct {
     double gram_eps;       /* GramMSNorm's ε_g ≥ 0; 0 selects NCH_GRAM_EPS_DEFAULT,
                               so that a zero-initialised configuration keeps
                               the authors' default 1e-8 */
+    int minimal_jets;      /* DVI: the nets carry only the jet entries the head
+                              reads (order 1 at z1 in x only, no ∂²/∂x∂x at z2):
+                              the same loss and gradient up to rounding for
+                              fewer components (GC: 11 instead of 14 per
+                              point); 0 keeps the full jets and with them the
+                              bits of the models trained before */
 } nch_loss_config;
 
 /* Tracked terms, in this order: VF: tot abs rel; VF_REG: tot abs_dz rel_dz

@@ -30,7 +30,7 @@ struct nch_loss_work {
     size_t n_params, B_max;
     size_t nsets;
     int order_max[2];           /* jet order each set was sized for */
-    int order[2];               /* jet order of each set in the current call */
+    nch_mlp_jets jets[2];       /* each set's jet pattern in the current call */
     double *z[2];               /* each set's points, B_max × 2d */
     nch_learnt_work *lw[2];     /* each set's forward/backward workspace */
     double *out[2][2], *bar[2][2]; /* [set][net]: the nets' jets and their adjoints */

@@ -97,6 +97,29 @@ size_t nch_mlp_ncomp(size_t n, int order);
 /* Component index of ∂²/∂z_i∂z_j (either order of i, j) in an order-2 jet. */
 size_t nch_mlp_hess_comp(size_t n, size_t i, size_t j);
 
+/* ---- jet patterns -----------------------------------------------------------
+ * A pass may carry only some derivatives (the losses ask for what their
+ * heads read): the value; ∂/∂z_{dir[p]} for p < ng (directions increasing);
+ * ∂²/∂z_{dir[a]}∂z_{dir[b]} for each pair[q] = (a, b), positions a ≤ b < ng.
+ * K = 1 + ng + nh components per point, in this order.  The full pattern of
+ * an order is the layout above (ng = n, the pairs i ≤ k of the upper
+ * triangle row by row); each component is computed by the same operations whatever the
+ * others are, so a component of a smaller pattern is bitwise that of the
+ * full one. */
+typedef struct {
+    size_t ng, dir[NCH_MLP_NMAX];
+    size_t nh, pair[NCH_MLP_KMAX][2];
+} nch_mlp_jets;
+
+/* The full pattern of order 0, 1 or 2 in n directions. */
+void nch_mlp_jets_full(size_t n, int order, nch_mlp_jets *j);
+/* K, and the order (2 if any pair, 1 if any direction, else 0). */
+size_t nch_mlp_jets_ncomp(const nch_mlp_jets *j);
+int nch_mlp_jets_order(const nch_mlp_jets *j);
+/* The component of ∂/∂z_a (b < 0) or of ∂²/∂z_a∂z_b (either order), or −1
+ * if the pattern does not carry it. */
+long nch_mlp_jets_comp(const nch_mlp_jets *j, size_t a, long b);
+
 /* Workspace for batches of up to B_max points and jets up to order_max;
  * NULL on a bad argument or allocation failure. */
 nch_mlp_work *nch_mlp_work_alloc(const nch_mlp *net, size_t B_max, int order_max);
@@ -109,6 +132,12 @@ void nch_mlp_work_free(nch_mlp_work *w);
 int nch_mlp_forward(const nch_mlp *net, const double *params, size_t B, const double *z,
                     int order, nch_mlp_work *w, double *out);
 
+/* The same with a jet pattern (K = nch_mlp_jets_ncomp components per
+ * point).  NCH_EINVAL also for an invalid pattern or one beyond the work's
+ * order_max. */
+int nch_mlp_forward_jets(const nch_mlp *net, const double *params, size_t B, const double *z,
+                         const nch_mlp_jets *jets, nch_mlp_work *w, double *out);
+
 /* Given out_bar = ∂L/∂out for the latest forward on w (same shape as its
  * out), ADDS ∂L/∂params to grad (n_params, layout of params); params must be
  * those of that forward.  Overwrites the adjoint scratch in w only, so it may
@@ -118,12 +147,15 @@ int nch_mlp_backward(const nch_mlp *net, const double *params, nch_mlp_work *w,
 
 /* NCH_MLP_INPUT_FEATURES: the forward pass from the features' jets A0
  * ((B·K) × n_feat, the layout of a layer's activations; copied into w), and
- * the backward pass, which also WRITES ∂L/∂A0 into A0_bar (same shape).
- * NCH_EINVAL as above, or for a net of the other input kind (and
+ * the backward pass, which also WRITES the columns col0 .. col0 + ncol − 1
+ * of ∂L/∂A0 into A0_bar ((B·K) × ncol; none if ncol = 0: the caller asks
+ * only for the features that carry parameters).  NCH_EINVAL as above, for
+ * columns beyond n_feat, or for a net of the other input kind (and
  * nch_mlp_forward / nch_mlp_backward reject a FEATURES net). */
 int nch_mlp_forward_features(const nch_mlp *net, const double *params, size_t B, const double *A0,
-                             int order, nch_mlp_work *w, double *out);
+                             const nch_mlp_jets *jets, nch_mlp_work *w, double *out);
 int nch_mlp_backward_features(const nch_mlp *net, const double *params, nch_mlp_work *w,
-                              const double *out_bar, double *grad, double *A0_bar);
+                              const double *out_bar, double *grad, double *A0_bar, size_t col0,
+                              size_t ncol);
 
 #endif
