@@ -34,6 +34,7 @@
  * is a row-major (B·K) × width matrix, point-major and component-major inside
  * each point, so one affine layer is one dgemm over all components.  The
  * network output is therefore out[(p·K + c)·n_out + o], p < B, c < K.
+ * A pass may also carry a subset of these components (a jet pattern, below).
  * Rounding: the leading components of an order-2 pass are bitwise those of
  * an order-0 or order-1 pass; a point's jets may differ in the last bits with
  * the batch size B, as OpenBLAS's kernels depend on the number of rows.
