@@ -61,7 +61,7 @@ int main(int argc, char **argv)
 
     nch_dataset ds;
     if (nch_dataset_read_vf(data, m->d, &ds)) nch_exit(NCH_EXIT_INPUT);
-    nch_loss_config cfg = {m->jets ? NCH_LOSS_VF_REG : NCH_LOSS_VF, abs_w, rel_w, 0, 0};
+    nch_loss_config cfg = {m->jets ? NCH_LOSS_VF_REG : NCH_LOSS_VF, abs_w, rel_w, 0, 0, NCH_NORM_GRAM, 0, 0};
     double terms[NCH_LOSS_NTERMS_MAX];
     int rc = nch_loss_values(&cfg, m, ds.n, ds.samples, terms);
     if (rc) nch_die(NCH_EXIT_FAILED_RUN, "%s on %s: %s", model_name, data, nch_strerror(rc));

@@ -133,7 +133,7 @@ static const char *tag(double h)
 /* abs_reg (unweighted Gram-whitened mean square of r) of a model on a VF set. */
 static double abs_reg(const nch_model *m, const nch_dataset *val)
 {
-    nch_loss_config cfg = {NCH_LOSS_VF_REG, 1, 1, 1, 0};
+    nch_loss_config cfg = {NCH_LOSS_VF_REG, 1, 1, 1, 0, NCH_NORM_GRAM, 0, 0};
     double terms[NCH_LOSS_NTERMS_MAX];
     int rc = nch_loss_values(&cfg, m, val->n, val->samples, terms);
     if (rc) nch_die(NCH_EXIT_FAILED_RUN, "regulariser of %s on the val set: %s", m->name, nch_strerror(rc));

@@ -101,19 +101,19 @@ int main(void)
                  dvi_rel = 1 / (1 + dvi_r);
     const bench_case cases[] = {
         {"noncanonical 2x[35,35,35] vf", NCH_LEARNT_NONCANONICAL, 3, 35, 1,
-         {NCH_LOSS_VF, vf_abs, vf_rel, 0, 0}, 0},
+         {NCH_LOSS_VF, vf_abs, vf_rel, 0, 0, NCH_NORM_GRAM, 0, 0}, 0},
         {"noncanonical 2x[35,35,35] vf_reg", NCH_LEARNT_NONCANONICAL, 3, 35, 1,
-         {NCH_LOSS_VF_REG, vf_abs, vf_rel, 1e-6, 0}, 0.17},
+         {NCH_LOSS_VF_REG, vf_abs, vf_rel, 1e-6, 0, NCH_NORM_GRAM, 0, 0}, 0.17},
         {"noncanonical 2x[35,35,35] vf_reg w=0", NCH_LEARNT_NONCANONICAL, 3, 35, 1,
-         {NCH_LOSS_VF_REG, vf_abs, vf_rel, 0, 0}, 0.17},
+         {NCH_LOSS_VF_REG, vf_abs, vf_rel, 0, 0, NCH_NORM_GRAM, 0, 0}, 0.17},
         {"noncanonical 2x[35,35,35] dvi", NCH_LEARNT_NONCANONICAL, 3, 35, 1,
-         {NCH_LOSS_DVI, dvi_abs, dvi_rel, 1e-8, 0.1}, 0.2},
-        {"mlp [60,60,60] vf", NCH_LEARNT_MLP, 3, 60, 1, {NCH_LOSS_VF, vf_abs, vf_rel, 0, 0}, 0},
-        {"mlp [40,40] vf (intro)", NCH_LEARNT_MLP, 2, 40, 0, {NCH_LOSS_VF, 1, 1, 0, 0}, 0},
-        {"canonical [40,40] vf (intro)", NCH_LEARNT_CANONICAL, 2, 40, 0, {NCH_LOSS_VF, 1, 1, 0, 0},
+         {NCH_LOSS_DVI, dvi_abs, dvi_rel, 1e-8, 0.1, NCH_NORM_GRAM, 0, 0}, 0.2},
+        {"mlp [60,60,60] vf", NCH_LEARNT_MLP, 3, 60, 1, {NCH_LOSS_VF, vf_abs, vf_rel, 0, 0, NCH_NORM_GRAM, 0, 0}, 0},
+        {"mlp [40,40] vf (intro)", NCH_LEARNT_MLP, 2, 40, 0, {NCH_LOSS_VF, 1, 1, 0, 0, NCH_NORM_GRAM, 0, 0}, 0},
+        {"canonical [40,40] vf (intro)", NCH_LEARNT_CANONICAL, 2, 40, 0, {NCH_LOSS_VF, 1, 1, 0, 0, NCH_NORM_GRAM, 0, 0},
          0},
         {"noncanonical 2x[30,30] vf (intro)", NCH_LEARNT_NONCANONICAL, 2, 30, 0,
-         {NCH_LOSS_VF, 1, 1, 0, 0}, 0},
+         {NCH_LOSS_VF, 1, 1, 0, 0, NCH_NORM_GRAM, 0, 0}, 0},
     };
     printf("%-40s %12s %12s %8s %14s\n", "case (loss + gradient, one epoch)", "s/epoch",
            "value only", "goal", "mean tot");

@@ -1,7 +1,8 @@
 /* Random learnt models for the engine tests (test_learnt, test_loss): small
  * nets of widths WIDTHS, default-initialised weights, high-entropy s (not 1)
- * and, when asked, a random normaliser; and the round-off bound of a net's
- * jets (net_err, also test_mlp's). */
+ * and, when asked, a random normaliser; or guiding-centre-shaped ones (d = 2,
+ * an embedding with phases, an output map); and the round-off bound of a
+ * net's jets (net_err, also test_mlp's). */
 #ifndef NCH_TESTLEARNT_H
 #define NCH_TESTLEARNT_H
 
@@ -39,6 +40,32 @@ static inline void make_model(nch_learnt *m, nch_learnt_kind kind, int d, int no
     assert_int_equal(nch_learnt_create(m, kind, d, 2, WIDTHS, normalise ? shift : NULL,
                                        normalise ? scale : NULL),
                      NCH_OK);
+    nch_learnt_init_params(m, r);
+    for (size_t j = 0; j < m->n_nets; j++)
+        for (size_t l = 0; l < m->net[j].depth; l++)
+            for (size_t i = 0; i < m->net[j].width[l]; i++)
+                m->params[m->off[j] + m->net[j].off_s[l] + i] = unif(r, 0.3, 1.7);
+}
+
+/* d = 2 with the GC's embedding in small: θ periodic ×3, φ dropped, r and u
+ * affine ×2 with random normalisers; random phases (init), and with out_map
+ * a random output map (H scale and shift, or the mlp's 4 of each). */
+static inline void make_embedded(nch_learnt *m, nch_learnt_kind kind, int out_map, gsl_rng *r)
+{
+    const nch_embed_kind ek[4] = {NCH_EMBED_PERIODIC, NCH_EMBED_DROP, NCH_EMBED_AFFINE,
+                                  NCH_EMBED_AFFINE};
+    const size_t reps[4] = {3, 0, 2, 2};
+    double shift[4], scale[4], osc[4], osh[4];
+    for (int k = 0; k < 4; k++) {
+        shift[k] = unif(r, -1.3, 0.9);
+        scale[k] = unif(r, 0.4, 2.3);
+        osc[k] = unif(r, 0.4, 1.9) * (k % 2 ? -1 : 1);
+        osh[k] = unif(r, -0.7, 0.8);
+    }
+    nch_embed e;
+    assert_int_equal(nch_embed_init(&e, 4, ek, reps, shift, scale), NCH_OK);
+    assert_int_equal(nch_learnt_create_embedded(m, kind, 2, 2, WIDTHS, &e), NCH_OK);
+    if (out_map) assert_int_equal(nch_learnt_set_output(m, osc, osh), NCH_OK);
     nch_learnt_init_params(m, r);
     for (size_t j = 0; j < m->n_nets; j++)
         for (size_t l = 0; l < m->net[j].depth; l++)

@@ -1,5 +1,5 @@
-/* Dataset files (nch_dataset): samples, triplets, bounds, the DVI-loss
- * quantile ratio, and rejection of malformed files with file:line. */
+/* Dataset files (nch_dataset): samples, triplets, bounds, velocity bounds,
+ * the DVI-loss quantile ratio, and rejection of malformed files with file:line. */
 #include "nch_test.h"
 
 #include "nch_dataset.h"
@@ -64,6 +64,14 @@ static void triplets_from_trajectories(void **state)
     double r;
     assert_int_equal(nch_dataset_step_ratio(&ds, 0.125, 1, &r), NCH_OK);
     assert_close(r, 0.140625, 0, 0);
+    /* Steps' finite differences /0.1: x 5 5 −10 0 −5, y 5 −5 10 2.5 −7.5.
+     * The dt read back from t is 0.1 to 2u; the differences of these short
+     * decimals err by ≤ u, the division by u more: 4u relative. */
+    assert_int_equal(nch_dataset_velocity_bounds(&ds, lo, hi), NCH_OK);
+    assert_close(lo[0], -10, 4 * NCH_U, 0);
+    assert_close(hi[0], 5, 4 * NCH_U, 0);
+    assert_close(lo[1], -7.5, 4 * NCH_U, 0);
+    assert_close(hi[1], 10, 4 * NCH_U, 0);
     nch_dataset_free(&ds);
 }
 
@@ -80,6 +88,8 @@ static void vector_field_samples(void **state)
     double lo[2], hi[2];
     nch_dataset_bounds(&ds, lo, hi);
     assert_true(lo[0] == 1 && lo[1] == 2 && hi[0] == 5 && hi[1] == 6);
+    assert_int_equal(nch_dataset_velocity_bounds(&ds, lo, hi), NCH_OK);
+    assert_true(lo[0] == 3 && lo[1] == 4 && hi[0] == 7 && hi[1] == 8);
     double r;
     assert_int_equal(nch_dataset_step_ratio(&ds, 0.01, 0.99, &r), NCH_EINVAL);
     nch_dataset_free(&ds);

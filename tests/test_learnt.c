@@ -11,6 +11,7 @@
 #include "nch_reg.h"
 #include "nch_scheme.h"
 
+#include <gsl/gsl_math.h>
 #include <gsl/gsl_rng.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,34 @@ static void test_kinds_and_sizes(void **state)
     assert_int_equal(nch_learnt_create(&m, NCH_LEARNT_MLP, 2, 2, WIDTHS, NULL, NULL), NCH_OK);
     assert_int_equal(m.net[0].n_out, 4);
     nch_learnt_free(&m);
+
+    /* The guiding centre's models (gc-mcp.md §3.3): 18 features from θ
+     * (6 phases), r and u (6 copies each); NeuralSympGC 6 + 5856 + 5808,
+     * NeuralBaseGC 6 + 11760. */
+    const nch_embed_kind ek[4] = {NCH_EMBED_PERIODIC, NCH_EMBED_DROP, NCH_EMBED_AFFINE,
+                                  NCH_EMBED_AFFINE};
+    const size_t reps[4] = {6, 0, 6, 6}, w48[3] = {48, 48, 48}, w70[3] = {70, 70, 70};
+    const double sh[4] = {0, 0, -0.03, 9e-4}, sc[4] = {1, 1, 40, 600};
+    nch_embed e;
+    assert_int_equal(nch_embed_init(&e, 4, ek, reps, sh, sc), NCH_OK);
+    assert_int_equal(e.n_feat, 18);
+    assert_int_equal(e.n_phase, 6);
+    assert_int_equal(e.n_dir, 3);
+    assert_int_equal(nch_learnt_create_embedded(&m, NCH_LEARNT_NONCANONICAL, 2, 3, w48, &e),
+                     NCH_OK);
+    assert_int_equal(m.n_params, 11670);
+    assert_int_equal(m.n_phase, 6);
+    assert_int_equal(m.off[0], 6);
+    assert_int_equal(m.off[1], 6 + 5856);
+    assert_int_equal(m.n_dir, 3);
+    assert_int_equal(m.net[0].n_feat, 18);
+    assert_int_equal(m.net[0].n, 3);
+    assert_true(m.embedded && !m.normalised && !m.out_scaled);
+    nch_learnt_free(&m);
+    assert_int_equal(nch_learnt_create_embedded(&m, NCH_LEARNT_MLP, 2, 3, w70, &e), NCH_OK);
+    assert_int_equal(m.n_params, 11766);
+    assert_int_equal(m.net[0].n_out, 4);
+    nch_learnt_free(&m);
 }
 
 static void test_create_rejects(void **state)
@@ -108,6 +137,19 @@ static void test_create_rejects(void **state)
             assert_true(m.net[j].scale[i] == sc[i]);
         }
     nch_learnt_free(&m);
+    nch_learnt_free(&m);
+
+    /* An embedding of 2 components for a d = 2 model; a non-finite output map. */
+    const nch_embed_kind ek[2] = {NCH_EMBED_PERIODIC, NCH_EMBED_AFFINE};
+    const size_t reps[2] = {2, 1};
+    nch_embed e;
+    assert_int_equal(nch_embed_init(&e, 2, ek, reps, sh, sc), NCH_OK);
+    assert_int_equal(nch_learnt_create_embedded(&m, NCH_LEARNT_MLP, 2, 2, WIDTHS, &e), NCH_EINVAL);
+    assert_int_equal(nch_learnt_create_embedded(&m, NCH_LEARNT_MLP, 1, 2, WIDTHS, &e), NCH_OK);
+    assert_int_equal(nch_learnt_set_output(&m, bad, sc), NCH_EINVAL);
+    assert_int_equal(m.out_scaled, 0);
+    assert_int_equal(nch_learnt_set_output(&m, sc, sh), NCH_OK);
+    assert_int_equal(m.out_scaled, 1);
     nch_learnt_free(&m);
 }
 
@@ -206,6 +248,24 @@ static void test_jets_fd(void **state)
                 }
                 nch_learnt_free(&m);
             }
+    /* GC-shaped models: the φ entries vanish exactly (and their differences). */
+    for (int kind = NCH_LEARNT_CANONICAL; kind <= NCH_LEARNT_NONCANONICAL; kind++)
+        for (int out_map = 0; out_map < 2; out_map++) {
+            nch_learnt m;
+            make_embedded(&m, (nch_learnt_kind)kind, out_map, r);
+            for (int pt = 0; pt < 3; pt++) {
+                double z[NCH_ZMAX];
+                random_points(r, 1, 2, z);
+                check_jets_fd(&m, z);
+                nch_jet j;
+                assert_int_equal(m.model.jets(&m.model, 1, z, 2, &j), NCH_OK);
+                for (int a = 0; a < 4; a++) {
+                    assert_true(j.dH[1] == 0 && j.d2H[1][a] == 0 && j.d2H[a][1] == 0);
+                    assert_true(j.dtheta[0][1] == 0 && j.d2theta[1][a][1] == 0);
+                }
+            }
+            nch_learnt_free(&m);
+        }
     print_message("worst error/tolerance, interface jets vs finite differences: %.2e\n",
                   worst_jet_fd);
     gsl_rng_free(r);
@@ -386,6 +446,60 @@ static void test_fields(void **state)
     gsl_rng_free(r);
 }
 
+/* The output map and the embedding against the raw nets (nch_learnt_forward):
+ * mlp ż_c = out_c·scale_c + shift_c, H = h·scale + shift with derivatives
+ * times scale, θ unscaled; direction i of the nets is state component
+ * (0, 2, 3)[i].  Bitwise: the same expressions. */
+static void test_output_map(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 1732050);
+    enum { B = 7 };
+    static const int comp[3] = {0, 2, 3};
+    for (int kind = 0; kind < 3; kind++) {
+        nch_learnt m;
+        make_embedded(&m, (nch_learnt_kind)kind, 1, r);
+        const int order = kind == NCH_LEARNT_MLP ? 0 : 2;
+        const size_t K = nch_mlp_ncomp(3, order), hn = m.n_nets - 1;
+        double z[B * 4], out0[B * 15 * 4], out1[B * 15];
+        double *const out[2] = {out0, out1};
+        random_points(r, B, 2, z);
+        nch_learnt_work *w = nch_learnt_work_alloc(&m, B, order);
+        nch_mlp_jets jets;
+        nch_learnt_jets_order(&m, order, &jets);
+        assert_non_null(w);
+        assert_int_equal(nch_learnt_forward(&m, m.params, B, z, &jets, w, out), NCH_OK);
+        if (kind == NCH_LEARNT_MLP) {
+            double f[B * 4];
+            assert_int_equal(nch_model_field(&m.model, B, z, f), NCH_OK);
+            for (size_t i = 0; i < B * 4; i++)
+                assert_true(f[i] == out0[i] * m.out_scale[i % 4] + m.out_shift[i % 4]);
+        } else {
+            nch_jet j[B];
+            assert_int_equal(m.model.jets(&m.model, B, z, 2, j), NCH_OK);
+            const double sc = m.out_scale[0];
+            for (size_t p = 0; p < B; p++) {
+                const double *h = out[hn] + p * K, *th = out0 + p * K * 2;
+                assert_true(j[p].H == h[0] * sc + m.out_shift[0]);
+                for (int a = 0; a < 3; a++) {
+                    assert_true(j[p].dH[comp[a]] == h[1 + a] * sc);
+                    for (int b = 0; b < 3; b++)
+                        assert_true(j[p].d2H[comp[a]][comp[b]] ==
+                                    h[nch_mlp_hess_comp(3, (size_t)a, (size_t)b)] * sc);
+                    if (hn)
+                        for (int k = 0; k < 2; k++)
+                            assert_true(j[p].dtheta[k][comp[a]] == th[(1 + a) * 2 + k]);
+                }
+                if (hn) assert_true(j[p].theta[1] == th[1]);
+            }
+        }
+        nch_learnt_work_free(w);
+        nch_learnt_free(&m);
+    }
+    gsl_rng_free(r);
+}
+
 /* ---------------------------------------------------------------- seeding */
 
 static void test_seeding(void **state)
@@ -416,6 +530,23 @@ static void test_seeding(void **state)
     nch_learnt_free(&a);
     nch_learnt_free(&b);
     nch_learnt_free(&c);
+
+    /* Embedded: the phases first, 2π·U[0, 1) each, then θ, then H (§1.7). */
+    make_embedded(&a, NCH_LEARNT_NONCANONICAL, 0, r);
+    gsl_rng_set(r, 42);
+    nch_learnt_init_params(&a, r);
+    q = malloc(a.n_params * sizeof *q);
+    assert_non_null(q);
+    gsl_rng_set(r, 42);
+    for (size_t k = 0; k < a.n_phase; k++) {
+        q[k] = 2 * M_PI * gsl_rng_uniform(r);
+        assert_true(a.params[k] >= 0 && a.params[k] < 2 * M_PI);
+    }
+    nch_mlp_init_params(&a.net[0], r, q + a.off[0]);
+    nch_mlp_init_params(&a.net[1], r, q + a.off[1]);
+    assert_memory_equal(a.params, q, a.n_params * sizeof *q);
+    free(q);
+    nch_learnt_free(&a);
     gsl_rng_free(r);
 }
 
@@ -462,11 +593,15 @@ static void test_save_load(void **state)
     gsl_rng_set(r, 57721);
     char path[256];
     temp_path(path, sizeof path);
+    /* normalise: 0 none, 1 normaliser, 2 and 3 embedding (d = 2) without and
+     * with an output map. */
     for (int kind = 0; kind < 3; kind++)
         for (int d = 1; d <= 2; d++)
-            for (int normalise = 0; normalise < 2; normalise++) {
+            for (int normalise = 0; normalise < 4; normalise++) {
+                if (normalise >= 2 && d == 1) continue;
                 nch_learnt m, l;
-                make_model(&m, (nch_learnt_kind)kind, d, normalise, r);
+                if (normalise < 2) make_model(&m, (nch_learnt_kind)kind, d, normalise, r);
+                else make_embedded(&m, (nch_learnt_kind)kind, normalise == 3, r);
                 /* Values that need all 17 digits, and a negative zero. */
                 m.params[0] = -0.0;
                 m.params[1] = 0.1 + 0.2;
@@ -476,7 +611,12 @@ static void test_save_load(void **state)
                 assert_int_equal(l.kind, m.kind);
                 assert_int_equal(l.d, m.d);
                 assert_int_equal(l.n_params, m.n_params);
-                assert_int_equal(l.normalised, normalise);
+                assert_int_equal(l.normalised, normalise == 1);
+                assert_int_equal(l.embedded, normalise >= 2);
+                assert_int_equal(l.out_scaled, normalise == 3);
+                assert_memory_equal(l.out_scale, m.out_scale, sizeof m.out_scale);
+                assert_memory_equal(l.out_shift, m.out_shift, sizeof m.out_shift);
+                assert_memory_equal(&l.embed, &m.embed, sizeof m.embed);
                 assert_memory_equal(l.params, m.params, m.n_params * sizeof *m.params);
                 for (size_t j = 0; j < m.n_nets; j++) {
                     assert_int_equal(l.off[j], m.off[j]);
@@ -503,12 +643,17 @@ static void test_save_load(void **state)
                 char *t2 = read_text(path);
                 assert_string_equal(t1, t2);
                 if (kind == NCH_LEARNT_NONCANONICAL && d == 1 && normalise) {
-                    assert_true(strncmp(t1, "ncham-model 1\nkind noncanonical\nd 1\nwidths 7 6\n"
-                                            "normaliser shift ",
-                                        64) == 0);
+                    assert_true(strncmp(t1, "ncham-model 2\nkind noncanonical\nd 1\nwidths 7 6\n"
+                                            "input normaliser shift ",
+                                        70) == 0);
+                    assert_non_null(strstr(t1, "\noutput none\nparams 176\n"));
                     assert_non_null(strstr(t1, "\nparams 176\n"));
                     assert_non_null(strstr(t1, "\n-0\n0.30000000000000004\n"));
                     assert_int_equal(strcmp(t1 + strlen(t1) - 5, "\nend\n"), 0);
+                }
+                if (kind == NCH_LEARNT_MLP && normalise == 3) {
+                    assert_non_null(strstr(t1, "\ninput embed periodic 3 drop affine 2 "));
+                    assert_non_null(strstr(t1, "\noutput scale "));
                 }
                 free(t1);
                 free(t2);
@@ -552,11 +697,50 @@ static void test_load_rejects(void **state)
     assert_int_equal(nch_learnt_load(&l, path), NCH_OK);
     assert_true(l.normalised && l.net[0].shift[1] == 2 && l.net[0].scale[1] == 0.25);
     nch_learnt_free(&l);
+    /* Version 2: the same model, the input and output lines. */
+#define HEAD2(kind, in, out, count) \
+    "ncham-model 2\nkind " kind "\nd 1\nwidths 2\ninput " in "\noutput " out "\nparams " count "\n"
+    write_text(path, HEAD2("canonical", "normaliser shift 1 2 scale 0.5 0.25", "scale 2 shift -1",
+                           "10") BODY "end\n");
+    assert_int_equal(nch_learnt_load(&l, path), NCH_OK);
+    assert_true(l.normalised && l.net[0].shift[1] == 2 && l.net[0].scale[1] == 0.25);
+    assert_true(l.out_scaled && l.out_scale[0] == 2 && l.out_shift[0] == -1 && !l.embedded);
+    nch_learnt_free(&l);
+    /* An embedded mlp: 2 phases, 3 features; W0 2×3, b0, s0, W1 2×2: 16. */
+#define EMB "embed periodic 2 affine 1 0.5 2"
+#define BODY16 BODY "0.7\n0.8\n0.9\n1.1\n1.2\n1.3\n"
+    write_text(path, HEAD2("mlp", EMB, "scale 1 2 shift 3 4", "16") BODY16 "end\n");
+    assert_int_equal(nch_learnt_load(&l, path), NCH_OK);
+    assert_true(l.embedded && l.n_phase == 2 && l.n_dir == 2 && l.net[0].n_feat == 3);
+    assert_true(l.embed.shift[1] == 0.5 && l.embed.scale[1] == 2 && l.out_shift[1] == 4);
+    assert_true(l.params[0] == 0.5 && l.params[15] == 1.3);
+    nch_learnt_free(&l);
 
     static const char *const bad[] = {
         "",                                                             /* empty */
         "ncham-modle 1\nkind canonical\nd 1\nwidths 2\nnormaliser none\nparams 10\n" BODY "end\n",
+        "ncham-model 3\nkind canonical\nd 1\nwidths 2\ninput none\noutput none\nparams 10\n" BODY
+        "end\n",
+        "ncham-model 0\nkind canonical\nd 1\nwidths 2\nnormaliser none\nparams 10\n" BODY "end\n",
+        /* version 1 has no input/output lines, version 2 requires them */
+        "ncham-model 1\nkind canonical\nd 1\nwidths 2\ninput none\nparams 10\n" BODY "end\n",
         "ncham-model 2\nkind canonical\nd 1\nwidths 2\nnormaliser none\nparams 10\n" BODY "end\n",
+        "ncham-model 2\nkind canonical\nd 1\nwidths 2\ninput none\nparams 10\n" BODY "end\n",
+        HEAD2("canonical", "embed periodic 2", "none", "10") BODY "end\n",  /* one component */
+        HEAD2("mlp", "embed periodic 0 affine 1 0.5 2", "none", "14") BODY "end\n",
+        HEAD2("mlp", "embed drop drop", "none", "16") BODY16 "end\n",
+        HEAD2("mlp", "embed circle 2 affine 1 0.5 2", "none", "16") BODY16 "end\n",
+        HEAD2("mlp", "embed periodic 2 affine 1 0.5", "none", "16") BODY16 "end\n",
+        HEAD2("mlp", "embed periodic 2 affine 1 0.5 inf", "none", "16") BODY16 "end\n",
+        HEAD2("mlp", EMB " drop", "none", "16") BODY16 "end\n",
+        HEAD2("mlp", EMB, "scale 1 2 shift 3", "16") BODY16 "end\n",
+        HEAD2("mlp", EMB, "scale 1 shift 3 4", "16") BODY16 "end\n",
+        HEAD2("mlp", EMB, "scale 1 2 3 4", "16") BODY16 "end\n",
+        HEAD2("mlp", EMB, "scale 1 nan shift 3 4", "16") BODY16 "end\n",
+        HEAD2("mlp", EMB, "off", "16") BODY16 "end\n",
+        HEAD2("canonical", "none", "scale 1 2 shift 3 4", "10") BODY "end\n",
+        HEAD2("canonical", "normaliser shift 1 2 scale 1", "none", "10") BODY "end\n",
+        HEAD2("canonical", "normaliser 1 2 scale 1 1", "none", "10") BODY "end\n",
         HEAD("hnn", "10") BODY "end\n",                                 /* unknown kind */
         HEAD("canonical", "11") BODY "0\nend\n",                        /* wrong count */
         HEAD("canonical", "9") "0.5\n-0.25\n1e-3\n2\n0.1\n-0.2\n1\n1\n0.3\nend\n",
@@ -580,6 +764,9 @@ static void test_load_rejects(void **state)
         "ncham-model 1\nkind canonical\nd 1\nwidths 2\nnormaliser none\nparams -10\n" BODY "end\n",
     };
 #undef HEAD
+#undef HEAD2
+#undef EMB
+#undef BODY16
 #undef BODY
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         write_text(path, bad[i]);
@@ -683,7 +870,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kinds_and_sizes), cmocka_unit_test(test_create_rejects),
         cmocka_unit_test(test_jets_fd),         cmocka_unit_test(test_jets_are_the_nets),
-        cmocka_unit_test(test_fields),          cmocka_unit_test(test_seeding),
+        cmocka_unit_test(test_fields),          cmocka_unit_test(test_output_map),
+        cmocka_unit_test(test_seeding),
         cmocka_unit_test(test_save_load),       cmocka_unit_test(test_load_rejects),
         cmocka_unit_test(test_dvi_runs),
     };

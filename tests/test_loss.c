@@ -9,6 +9,7 @@
 #include "nch_testlearnt.h"
 
 #include "nch_err.h"
+#include "nch_gc.h"
 #include "nch_learnt.h"
 #include "nch_loss.h"
 #include "nch_lv.h"
@@ -17,6 +18,7 @@
 #include "nch_scheme.h"
 
 #include <gsl/gsl_eigen.h>
+#include <gsl/gsl_math.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_rng.h>
 #include <stdlib.h>
@@ -61,6 +63,29 @@ static double det_dytheta(const nch_learnt *m, const double *z)
 static double dvi_cond(const nch_learnt *m, const double *z0, const double *z1, const double *z2,
                        double *R, double *J);
 
+/* cond₂ of an n×n matrix (GSL SVD, A is overwritten), ∞ if singular. */
+static double gsl_cond(int n, double *A)
+{
+    double V[NCH_ZMAX * NCH_ZMAX], S[NCH_ZMAX], work[NCH_ZMAX];
+    gsl_matrix_view a = gsl_matrix_view_array(A, (size_t)n, (size_t)n);
+    gsl_matrix_view v = gsl_matrix_view_array(V, (size_t)n, (size_t)n);
+    gsl_vector_view sv = gsl_vector_view_array(S, (size_t)n);
+    gsl_vector_view w = gsl_vector_view_array(work, (size_t)n);
+    assert_int_equal(gsl_linalg_SV_decomp(&a.matrix, &v.matrix, &sv.vector, &w.vector), 0);
+    return S[n - 1] > 0 ? S[0] / S[n - 1] : INFINITY;
+}
+
+/* cond₂ of D_yθ at z through the interface. */
+static double dy_cond(const nch_learnt *m, const double *z)
+{
+    nch_jet j;
+    double A[NCH_DMAX * NCH_DMAX];
+    assert_int_equal(m->model.jets(&m->model, 1, z, 1, &j), NCH_OK);
+    for (int a = 0; a < m->d; a++)
+        for (int b = 0; b < m->d; b++) A[a * m->d + b] = j.dtheta[a][m->d + b];
+    return gsl_cond(m->d, A);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     const double x = *(const double *)a, y = *(const double *)b;
@@ -68,10 +93,11 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* High-entropy samples: VF (z, ż) with z in a box and ż = v(z) + noise;
- * DVI (z0, z1, z2) with steps H v + noise.  Samples where D_yθ is nearly
- * singular, the scaler nearly 0, or cond₂ J outside (1, 100) — near 1 log
- * cond is not smooth, far above it J is nearly singular — are redrawn: they
- * are legitimate but make central differences inaccurate. */
+ * DVI and IMEX (z0, z1, z2) with steps H v + noise.  Samples where D_yθ is
+ * nearly singular, the scaler nearly 0, or the conditioned matrix's cond₂
+ * outside (1, 100) — J for DVI, D_yθ(z1) ≠ I for IMEX at d = 2: near 1 log cond
+ * is not smooth, far above it the matrix is nearly singular — are redrawn:
+ * they are legitimate but make central differences inaccurate. */
 
 static void make_samples(const nch_learnt *m, nch_loss_kind k, gsl_rng *r, double *samples)
 {
@@ -94,7 +120,7 @@ static void make_samples(const nch_learnt *m, nch_loss_kind k, gsl_rng *r, doubl
             data_field(d, s, v);
             /* Scalers (ż, z2 − z1) near 0 make the relative term huge: redrawn too. */
             double smax = 0;
-            if (k != NCH_LOSS_DVI) {
+            if (k == NCH_LOSS_VF || k == NCH_LOSS_VF_REG) {
                 for (int c = 0; c < n; c++) {
                     s[n + c] = v[c] + unif(r, -0.3, 0.3);
                     smax = fmax(smax, fabs(s[n + c]));
@@ -107,6 +133,17 @@ static void make_samples(const nch_learnt *m, nch_loss_kind k, gsl_rng *r, doubl
             for (int c = 0; c < n; c++) {
                 s[2 * n + c] = s[n + c] + H * v[c] + unif(r, -0.02, 0.02);
                 smax = fmax(smax, fabs(s[2 * n + c] - s[n + c]));
+            }
+            if (k == NCH_LOSS_IMEX) {
+                smax = 0;
+                for (int c = 0; c < d; c++)
+                    smax = fmax(smax, fmax(fabs(s[n + c] - s[c]),
+                                           fabs(s[2 * n + d + c] - s[n + d + c])));
+                const double lc = log10(dy_cond(m, s + n));
+                if (smax > 0.3 * H && det_dytheta(m, s + n) > dmin &&
+                    (d == 1 || m->kind == NCH_LEARNT_CANONICAL || (lc > 0.1 && lc < 2)))
+                    break;
+                continue;
             }
             double R[NCH_ZMAX], J[NCH_ZMAX * NCH_ZMAX];
             if (smax > 0.3 * H && det_dytheta(m, s + n) > dmin &&
@@ -140,11 +177,11 @@ static double dvi_cond(const nch_learnt *m, const double *z0, const double *z1, 
     return S[n - 1] > 0 ? S[0] / S[n - 1] : INFINITY;
 }
 
-/* W = Q diag(1/(√λ + 1e-8)) Qᵀ from the eigen-decomposition of the
+/* W = Q diag(1/(√λ + eps)) Qᵀ from the eigen-decomposition of the
  * symmetric M = (1/nb) Σ s_i s_iᵀ of nb scalers at s + i·ld (equal to
- * U diag(1/(√S + 1e-8)) Vᵀ); the eigenvalues λ go to lambda unless NULL. */
-static void reference_whitener(int n, size_t nb, const double *s, size_t ld, double *W,
-                               double *lambda)
+ * U diag(1/(√S + eps)) Vᵀ); the eigenvalues λ go to lambda unless NULL. */
+static void whitener_eps(int n, size_t nb, const double *s, size_t ld, double eps, double *W,
+                         double *lambda)
 {
     double M[NCH_ZMAX * NCH_ZMAX] = {0}, Q[NCH_ZMAX * NCH_ZMAX], L[NCH_ZMAX];
     for (size_t p = 0; p < nb; p++)
@@ -162,9 +199,14 @@ static void reference_whitener(int n, size_t nb, const double *s, size_t ld, dou
     for (int a = 0; a < n; a++)
         for (int b = 0; b < n; b++) {
             double v = 0;
-            for (int k = 0; k < n; k++) v += Q[a * n + k] * Q[b * n + k] / (sqrt(L[k]) + 1e-8);
+            for (int k = 0; k < n; k++) v += Q[a * n + k] * Q[b * n + k] / (sqrt(L[k]) + eps);
             W[a * n + b] = v;
         }
+}
+
+static void reference_whitener(int n, size_t nb, const double *s, size_t ld, double *W, double *lambda)
+{
+    whitener_eps(n, nb, s, ld, 1e-8, W, lambda);
 }
 
 /* n(u W) for a row vector u. */
@@ -185,13 +227,20 @@ static void reference_terms(const nch_loss_config *cfg, const nch_learnt *m,
 {
     const int d = m->d, n = 2 * d;
     const size_t width = nch_loss_sample_width(cfg->kind, d);
-    const int dvi = cfg->kind == NCH_LOSS_DVI;
+    const int dvi = cfg->kind == NCH_LOSS_DVI, imex = cfg->kind == NCH_LOSS_IMEX;
     double scal[B * NCH_ZMAX], W[NCH_ZMAX * NCH_ZMAX];
     for (size_t p = 0; p < B; p++)
-        for (int c = 0; c < n; c++)
-            scal[p * n + c] = dvi ? samples[p * width + 2 * n + c] - samples[p * width + n + c]
-                                  : samples[p * width + n + c];
-    reference_whitener(n, B, scal, (size_t)n, W, NULL);
+        for (int c = 0; c < n; c++) {
+            const double *z = samples + p * width;
+            /* IMEX: (x1 − x0, y2 − y1) */
+            scal[p * n + c] = dvi    ? z[2 * n + c] - z[n + c]
+                              : imex ? (c < d ? z[n + c] - z[c] : z[2 * n + c] - z[n + c])
+                                     : z[n + c];
+        }
+    if (cfg->norm == NCH_NORM_SCALED)
+        for (int a = 0; a < n * n; a++) W[a] = a % (n + 1) == 0;
+    else
+        whitener_eps(n, B, scal, (size_t)n, cfg->gram_eps > 0 ? cfg->gram_eps : 1e-8, W, NULL);
     double acc[4] = {0};
     for (size_t p = 0; p < B; p++) {
         const double *z = samples + p * width, *s = scal + p * n;
@@ -208,6 +257,40 @@ static void reference_terms(const nch_loss_config *cfg, const nch_learnt *m,
             assert_int_equal(gsl_linalg_LU_solve(&jv.matrix, perm, &rv.vector, &ev.vector), 0);
             gsl_permutation_free(perm);
             acc[2] += log10(cond);
+        } else if (imex) {
+            /* D_yθᵀ Δx = h ∇_yH, D_yθ Δy = D_xθᵀ(x1 − x0) − D_xθ(x2 − x1) − h ∇_xH by LU. */
+            nch_jet j;
+            assert_int_equal(m->model.jets(&m->model, 1, z + n, 1, &j), NCH_OK);
+            double A[NCH_DMAX * NCH_DMAX], At[NCH_DMAX * NCH_DMAX], bx[NCH_DMAX], by[NCH_DMAX],
+                dx[NCH_DMAX], dy[NCH_DMAX];
+            for (int a = 0; a < d; a++) {
+                bx[a] = H * j.dH[d + a];
+                by[a] = -H * j.dH[a];
+                for (int i = 0; i < d; i++) {
+                    by[a] += j.dtheta[i][a] * (z[n + i] - z[i]) -
+                             j.dtheta[a][i] * (z[2 * n + i] - z[n + i]);
+                    A[a * d + i] = j.dtheta[a][d + i];
+                    At[i * d + a] = j.dtheta[a][d + i];
+                }
+            }
+            int sgn;
+            gsl_permutation *perm = gsl_permutation_alloc((size_t)d);
+            gsl_matrix_view av = gsl_matrix_view_array(At, (size_t)d, (size_t)d);
+            gsl_vector_view b1 = gsl_vector_view_array(bx, (size_t)d),
+                            x1 = gsl_vector_view_array(dx, (size_t)d);
+            assert_int_equal(gsl_linalg_LU_decomp(&av.matrix, perm, &sgn), 0);
+            assert_int_equal(gsl_linalg_LU_solve(&av.matrix, perm, &b1.vector, &x1.vector), 0);
+            memcpy(At, A, sizeof A);
+            gsl_vector_view b2 = gsl_vector_view_array(by, (size_t)d),
+                            x2 = gsl_vector_view_array(dy, (size_t)d);
+            assert_int_equal(gsl_linalg_LU_decomp(&av.matrix, perm, &sgn), 0);
+            assert_int_equal(gsl_linalg_LU_solve(&av.matrix, perm, &b2.vector, &x2.vector), 0);
+            gsl_permutation_free(perm);
+            for (int a = 0; a < d; a++) {
+                e[a] = s[a] - dx[a];
+                e[d + a] = s[d + a] - dy[a];
+            }
+            acc[2] += log10(gsl_cond(d, A));
         } else {
             double f[NCH_ZMAX];
             assert_int_equal(nch_model_field(&m->model, 1, z, f), NCH_OK);
@@ -226,7 +309,7 @@ static void reference_terms(const nch_loss_config *cfg, const nch_learnt *m,
             acc[3] += nu / (1e-8 + ns) / B;
         }
     }
-    if (dvi) acc[2] /= B;
+    if (dvi || imex) acc[2] /= B;
     terms[1] = acc[0];
     terms[2] = acc[1];
     terms[0] = cfg->abs_w * acc[0] + cfg->rel_w * acc[1];
@@ -234,7 +317,7 @@ static void reference_terms(const nch_loss_config *cfg, const nch_learnt *m,
         terms[3] = acc[2];
         terms[4] = acc[3];
         terms[0] += cfg->reg_weight * (cfg->abs_w * acc[2] + cfg->rel_w * acc[3]);
-    } else if (dvi) {
+    } else if (dvi || imex) {
         terms[3] = acc[2];
         terms[0] += cfg->reg_weight * acc[2];
     }
@@ -308,6 +391,18 @@ static void check_gradient(const nch_loss_config *cfg, const nch_learnt *m, cons
     assert_memory_equal(terms, terms0, (r_skipped ? 3 : nch_loss_nterms(cfg->kind)) * sizeof *terms);
     if (r_skipped) assert_true(isnan(terms[3]) && isnan(terms[4]) && isfinite(terms0[3]));
     const loss_ctx x = {cfg, m, samples, w};
+    /* IMEX's cond₂ D_yθ alone is constant where D_yθ is a scalar (d = 1) or
+     * I (canonical): the loss is 0 and its gradient vanishes exactly. */
+    const int cond_only = cfg->kind == NCH_LOSS_IMEX && cfg->abs_w == 0 && cfg->rel_w == 0;
+    if (cond_only && (m->d == 1 || m->kind == NCH_LEARNT_CANONICAL)) {
+        assert_true(terms[0] == 0 && terms[3] == 0);
+        for (size_t i = 0; i < np; i++) assert_true(g[i] == 0);
+        nch_loss_work_free(w);
+        free(g);
+        free(p);
+        free(tmp);
+        return;
+    }
 
     for (int dir = 0; dir < 4; dir++) {
         double norm = 0, an = 0;
@@ -330,12 +425,25 @@ static void check_gradient(const nch_loss_config *cfg, const nch_learnt *m, cons
 
     double gmax = 0;
     for (size_t i = 0; i < np; i++) gmax = fmax(gmax, fabs(g[i]));
+    /* The embedding's phases: every one checked, none silently zero. */
+    for (size_t i = 0; i < m->n_phase; i++) {
+        assert_true(fabs(g[i]) > 1e-6 * gmax);
+        memset(p, 0, np * sizeof *p);
+        p[i] = 1.0;
+        const double err = fd_ratio(&x, p, g, g[i], tmp);
+        worst_coord = fmax(worst_coord, err);
+        if (err > 1)
+            print_error("%s/%s d=%d: phase %zu: error/tolerance %.3e (g %.6e)\n",
+                        nch_loss_kind_name(cfg->kind), nch_learnt_kind_name(m->kind), m->d, i,
+                        err, g[i]);
+        assert_le(err, 1);
+    }
     for (size_t j = 0; j < m->n_nets; j++) {
         const nch_mlp *net = &m->net[j];
         for (size_t l = 0; l <= net->depth; l++)
             for (size_t blk = 0; blk < (l < net->depth ? 3u : 1u); blk++) {
                 const size_t fo = l < net->depth ? net->width[l] : net->n_out;
-                const size_t fi = l == 0 ? net->n : net->width[l - 1];
+                const size_t fi = l == 0 ? net->n_feat : net->width[l - 1];
                 const size_t off = m->off[j] + (blk == 0   ? net->off_W[l]
                                                 : blk == 1 ? net->off_b[l]
                                                            : net->off_s[l]);
@@ -345,6 +453,10 @@ static void check_gradient(const nch_loss_config *cfg, const nch_learnt *m, cons
                  * tells it from one that is merely small. */
                 double bmax = 0;
                 for (size_t i = 0; i < size; i++) bmax = fmax(bmax, fabs(g[off + i]));
+                if (cond_only && j == m->n_nets - 1) { /* H has no say in cond₂ D_yθ */
+                    assert_true(bmax == 0);
+                    continue;
+                }
                 assert_true(bmax > 1e-6 * gmax);
                 for (int t = 0; t < 2; t++) {
                     const size_t i = off + gsl_rng_uniform_int(r, (unsigned long)size);
@@ -368,7 +480,15 @@ static void check_gradient(const nch_loss_config *cfg, const nch_learnt *m, cons
     free(tmp);
 }
 
-/* One model per (kind, d, normaliser), fresh samples per configuration. */
+/* A model of kind, d and input map: normalise 0 none, 1 normaliser, 2 the
+ * GC-shaped embedding with an output map (d = 2 only). */
+static void make_any(nch_learnt *m, nch_learnt_kind kind, int d, int normalise, gsl_rng *r)
+{
+    if (normalise < 2) make_model(m, kind, d, normalise, r);
+    else make_embedded(m, kind, 1, r);
+}
+
+/* One model per (kind, d, input map), fresh samples per configuration. */
 static void check_gradients_for(nch_loss_kind lk, const nch_loss_config *cfgs, size_t ncfg,
                                 unsigned long seed)
 {
@@ -377,9 +497,9 @@ static void check_gradients_for(nch_loss_kind lk, const nch_loss_config *cfgs, s
     for (int kind = 0; kind < 3; kind++) {
         if (!nch_loss_supports(lk, (nch_learnt_kind)kind)) continue;
         for (int d = 1; d <= 2; d++)
-            for (int normalise = 0; normalise < 2; normalise++) {
+            for (int normalise = 0; normalise < 2 + (d == 2); normalise++) {
                 nch_learnt m;
-                make_model(&m, (nch_learnt_kind)kind, d, normalise, r);
+                make_any(&m, (nch_learnt_kind)kind, d, normalise, r);
                 double samples[B * 6 * NCH_DMAX];
                 for (size_t c = 0; c < ncfg; c++) {
                     make_samples(&m, lk, r, samples);
@@ -395,35 +515,168 @@ static void test_grad_vf(void **state)
 {
     (void)state;
     const nch_loss_config cfgs[] = {
-        {NCH_LOSS_VF, 0.3, 0.7, 0, 0},
-        {NCH_LOSS_VF, 1.0 / 101, 100.0 / 101, 0, 0}, /* the study's weights */
+        {NCH_LOSS_VF, 0.3, 0.7, 0, 0, NCH_NORM_GRAM, 0, 0},
+        {NCH_LOSS_VF, 1.0 / 101, 100.0 / 101, 0, 0, NCH_NORM_GRAM, 0, 0}, /* the study's weights */
+        {NCH_LOSS_VF, 1, 1, 0, 0, NCH_NORM_SCALED, 0, 0}, /* the GC's vf_no_gram */
     };
-    check_gradients_for(NCH_LOSS_VF, cfgs, 2, 11);
+    check_gradients_for(NCH_LOSS_VF, cfgs, 3, 11);
 }
 
 static void test_grad_vf_reg(void **state)
 {
     (void)state;
     const nch_loss_config cfgs[] = {
-        {NCH_LOSS_VF_REG, 0.3, 0.7, 0.0, 0},
-        {NCH_LOSS_VF_REG, 0.3, 0.7, 0.37, 0},
-        {NCH_LOSS_VF_REG, 0.3, 0.7, 50.0, 0}, /* the regulariser dominant */
+        {NCH_LOSS_VF_REG, 0.3, 0.7, 0.0, 0, NCH_NORM_GRAM, 0, 0},
+        {NCH_LOSS_VF_REG, 0.3, 0.7, 0.37, 0, NCH_NORM_GRAM, 0, 0},
+        {NCH_LOSS_VF_REG, 0.3, 0.7, 50.0, 0, NCH_NORM_GRAM, 0, 0}, /* the regulariser dominant */
+        {NCH_LOSS_VF_REG, 1, 1, 1.0, 0, NCH_NORM_GRAM, 1e-12, 0}, /* the GC's vf_reg */
     };
-    check_gradients_for(NCH_LOSS_VF_REG, cfgs, 3, 12);
+    check_gradients_for(NCH_LOSS_VF_REG, cfgs, 4, 12);
+}
+
+static void test_grad_imex(void **state)
+{
+    (void)state;
+    const nch_loss_config cfgs[] = {
+        {NCH_LOSS_IMEX, 0.3, 0.7, 1e-2, H, NCH_NORM_GRAM, 0, 0},
+        {NCH_LOSS_IMEX, 1, 1, 1e-8, H, NCH_NORM_GRAM, 1e-8, 0}, /* the GC dvi run's phases 1-2 */
+        {NCH_LOSS_IMEX, 0, 0, 1.0, H, NCH_NORM_GRAM, 0, 0},     /* mean log10 cond₂ D_yθ alone */
+        {NCH_LOSS_IMEX, 0.3, 0.7, 1e-2, H, NCH_NORM_SCALED, 0, 0},
+    };
+    check_gradients_for(NCH_LOSS_IMEX, cfgs, 4, 14);
+    print_message("worst relative error, loss gradients vs central differences over %d "
+                  "configurations: directions %.2e, coordinates %.2e\n",
+                  n_checked, worst_dir, worst_coord);
+}
+
+/* The IMEX scheme is consistent: on triplets of the exact flow its local
+ * error e = Δ^ex − Δ^sch is O(h²) while the increments Δ^ex are O(h), so
+ * the relative term (mean n(ẽ)/n(s̃)) scales as h²: halving h divides it by
+ * 4(1 + O(h)).  Checked on the analytic LV (d = 1) and guiding-centre
+ * (d = 2) models with triplets from 200 RK4 substeps per step (error
+ * ~1e-12 of the increments, far below e): the ratio for (h, h/2) within 15 %
+ * of 4 and, as the O(h) term halves, the next ratio closer to 4. */
+static void imex_ratios(const nch_model *m, int np, const double *z0s, double h0, double *ratio)
+{
+    const int d = m->d, n = 2 * d;
+    double rel[3];
+    for (int lev = 0; lev < 3; lev++) {
+        const double h = h0 / (1 << lev);
+        double tri[16 * 6 * NCH_DMAX], t[4];
+        for (int p = 0; p < np; p++) {
+            double *s = tri + p * 3 * n;
+            memcpy(s, z0s + p * n, (size_t)n * sizeof *s);
+            for (int k = 1; k <= 2; k++) {
+                memcpy(s + k * n, s + (k - 1) * n, (size_t)n * sizeof *s);
+                for (int i = 0; i < 200; i++)
+                    assert_int_equal(nch_step_rk4(m, h / 200, s + k * n, s + k * n), NCH_OK);
+            }
+        }
+        const nch_loss_config cfg = {NCH_LOSS_IMEX, 0, 1, 0, h, NCH_NORM_GRAM, 0, 0};
+        assert_int_equal(nch_loss_values(&cfg, m, (size_t)np, tri, t), NCH_OK);
+        rel[lev] = t[2];
+    }
+    ratio[0] = rel[0] / rel[1];
+    ratio[1] = rel[1] / rel[2];
+    assert_close(ratio[0], 4.0, 0.15, 0);
+    assert_true(fabs(ratio[1] - 4) < fabs(ratio[0] - 4));
+}
+
+static void test_imex_consistency(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 15);
+    enum { NP = 16 };
+    double z[NP * NCH_ZMAX], ratio[2];
+    nch_model lv, gc;
+    nch_gc_rule rule;
+    nch_lv_model(&lv);
+    assert_int_equal(nch_gc_model(&gc, &rule), NCH_OK);
+    for (int p = 0; p < NP; p++) {
+        z[2 * p] = unif(r, 0.8, 3.0);
+        z[2 * p + 1] = unif(r, 0.5, 2.0);
+    }
+    imex_ratios(&lv, NP, z, 0.02, ratio);
+    print_message("IMEX relative term, ratio for h -> h/2: LV %.4f, %.4f", ratio[0], ratio[1]);
+    /* The GC training box (gc-mcp.md §3.2); h = Δt/16 and below. */
+    for (int p = 0; p < NP; p++) {
+        z[4 * p] = unif(r, -0.1 * M_PI, 0.1 * M_PI);
+        z[4 * p + 1] = unif(r, 0, 2 * M_PI);
+        z[4 * p + 2] = unif(r, 0.03, 0.055);
+        z[4 * p + 3] = unif(r, -9e-4, -3e-4);
+    }
+    imex_ratios(&gc, NP, z, 1898.73 / 16, ratio);
+    print_message("; GC %.4f, %.4f\n", ratio[0], ratio[1]);
+    gsl_rng_free(r);
 }
 
 static void test_grad_dvi(void **state)
 {
     (void)state;
     const nch_loss_config cfgs[] = {
-        {NCH_LOSS_DVI, 0.3, 0.7, 1e-2, H},
-        {NCH_LOSS_DVI, 5.4773e-4, 0.99945, 1e-8, H}, /* the study's weights */
-        {NCH_LOSS_DVI, 0, 0, 1.0, H},                /* mean log10 cond₂ J alone */
+        {NCH_LOSS_DVI, 0.3, 0.7, 1e-2, H, NCH_NORM_GRAM, 0, 0},
+        {NCH_LOSS_DVI, 5.4773e-4, 0.99945, 1e-8, H, NCH_NORM_GRAM, 0, 0}, /* the study's weights */
+        {NCH_LOSS_DVI, 0, 0, 1.0, H, NCH_NORM_GRAM, 0, 0},                /* mean log10 cond₂ J alone */
+        {NCH_LOSS_DVI, 0.3, 0.7, 1e-2, H, NCH_NORM_GRAM, 0, 1},           /* minimal jets */
     };
-    check_gradients_for(NCH_LOSS_DVI, cfgs, 3, 13);
+    check_gradients_for(NCH_LOSS_DVI, cfgs, 4, 13);
     print_message("worst error/tolerance, loss gradients vs central differences over %d "
                   "configurations: directions %.2e, coordinates %.2e\n",
                   n_checked, worst_dir, worst_coord);
+}
+
+/* DVI with minimal jets: the same terms bitwise (the carried components are
+ * computed by the same operations) and the same gradient up to the order of
+ * the weight-gradient sums, which now skip the rows of the components not
+ * carried: ≤ B·K·ε·Σ|products| ≈ 110·1.1e-16·10³ max|g| on these batches,
+ * so 1e-11 max|g|. */
+static void test_minimal_jets(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 16);
+    double worst = 0;
+    for (int kind = NCH_LEARNT_CANONICAL; kind <= NCH_LEARNT_NONCANONICAL; kind++)
+        for (int d = 1; d <= 2; d++)
+            for (int normalise = 0; normalise < 2 + (d == 2); normalise++) {
+                nch_learnt m;
+                make_any(&m, (nch_learnt_kind)kind, d, normalise, r);
+                double samples[B * 6 * NCH_DMAX], tf[4], tm[4];
+                make_samples(&m, NCH_LOSS_DVI, r, samples);
+                const nch_loss_config full = {NCH_LOSS_DVI, 0.3, 0.7, 1e-2, H, NCH_NORM_GRAM, 0, 0};
+                nch_loss_config min = full;
+                min.minimal_jets = 1;
+                nch_loss_work *w = nch_loss_work_alloc(&m, NCH_LOSS_DVI, B);
+                double *gf = malloc(m.n_params * sizeof *gf), *gm = malloc(m.n_params * sizeof *gm);
+                assert_true(w && gf && gm);
+                assert_int_equal(nch_loss_eval(&full, &m, m.params, B, samples, tf, gf, w), NCH_OK);
+                assert_int_equal(nch_loss_eval(&min, &m, m.params, B, samples, tm, gm, w), NCH_OK);
+                assert_memory_equal(tf, tm, sizeof tf);
+                double gmax = 0, diff = 0;
+                for (size_t i = 0; i < m.n_params; i++) {
+                    gmax = fmax(gmax, fabs(gf[i]));
+                    diff = fmax(diff, fabs(gf[i] - gm[i]));
+                }
+                worst = fmax(worst, diff / gmax);
+                assert_true(diff <= 1e-11 * gmax);
+                nch_loss_work_free(w);
+                free(gf);
+                free(gm);
+                nch_learnt_free(&m);
+            }
+    /* The GC nets: 2 components at z1 (value, ∂/∂θ), 9 at z2 (all but ∂²/∂θ²). */
+    nch_learnt m;
+    make_embedded(&m, NCH_LEARNT_NONCANONICAL, 1, r);
+    nch_mlp_jets j;
+    nch_learnt_jets(&m, 3, 0, &j);
+    assert_int_equal(nch_mlp_jets_ncomp(&j), 2);
+    nch_learnt_jets(&m, 15, 0xfffe & ~0u, &j); /* every pair but (θ, θ) = bit 0 */
+    assert_int_equal(nch_mlp_jets_ncomp(&j), 9);
+    assert_int_equal(nch_mlp_jets_comp(&j, 0, 0), -1);
+    nch_learnt_free(&m);
+    print_message("minimal vs full jets, DVI gradient: worst difference %.2e of max|g|\n", worst);
+    gsl_rng_free(r);
 }
 
 /* ---------------------------------------------------------------- values */
@@ -436,17 +689,21 @@ static void test_values(void **state)
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 99);
     const nch_loss_config cfgs[] = {
-        {NCH_LOSS_VF, 0.3, 0.7, 0, 0},
-        {NCH_LOSS_VF_REG, 0.3, 0.7, 0.37, 0},
-        {NCH_LOSS_DVI, 0.3, 0.7, 1e-2, H},
+        {NCH_LOSS_VF, 0.3, 0.7, 0, 0, NCH_NORM_GRAM, 0, 0},
+        {NCH_LOSS_VF_REG, 0.3, 0.7, 0.37, 0, NCH_NORM_GRAM, 0, 0},
+        {NCH_LOSS_DVI, 0.3, 0.7, 1e-2, H, NCH_NORM_GRAM, 0, 0},
+        {NCH_LOSS_IMEX, 0.3, 0.7, 1e-2, H, NCH_NORM_GRAM, 0, 0},
+        {NCH_LOSS_VF, 0.3, 0.7, 0, 0, NCH_NORM_SCALED, 0, 0},
+        {NCH_LOSS_VF_REG, 0.3, 0.7, 0.37, 0, NCH_NORM_GRAM, 1e-3, 0},
+        {NCH_LOSS_IMEX, 0.3, 0.7, 1e-2, H, NCH_NORM_SCALED, 0, 0},
     };
-    for (size_t c = 0; c < 3; c++)
+    for (size_t c = 0; c < sizeof cfgs / sizeof cfgs[0]; c++)
         for (int kind = 0; kind < 3; kind++) {
             if (!nch_loss_supports(cfgs[c].kind, (nch_learnt_kind)kind)) continue;
             for (int d = 1; d <= 2; d++)
-                for (int normalise = 0; normalise < 2; normalise++) {
+                for (int normalise = 0; normalise < 2 + (d == 2); normalise++) {
                     nch_learnt m;
-                    make_model(&m, (nch_learnt_kind)kind, d, normalise, r);
+                    make_any(&m, (nch_learnt_kind)kind, d, normalise, r);
                     double samples[B * 6 * NCH_DMAX], terms[NCH_LOSS_NTERMS_MAX],
                         ref[NCH_LOSS_NTERMS_MAX];
                     make_samples(&m, cfgs[c].kind, r, samples);
@@ -498,7 +755,7 @@ static void test_values_lv(void **state)
         s[1] = unif(r, 0.3, 3.0);
         assert_int_equal(nch_model_field(&lv, 1, s, s + 2), NCH_OK);
     }
-    const nch_loss_config reg = {NCH_LOSS_VF_REG, 1, 1, 1e-8, 0};
+    const nch_loss_config reg = {NCH_LOSS_VF_REG, 1, 1, 1e-8, 0, NCH_NORM_GRAM, 0, 0};
     assert_int_equal(nch_loss_values(&reg, &lv, NV, vf, tref), NCH_OK);
     assert_int_equal(nch_loss_values(&reg, &pert, NV, vf, tpert), NCH_OK);
     /* Exact: the data are the field's own values, computed by the same
@@ -535,7 +792,7 @@ static void test_values_lv(void **state)
         assert_int_equal(nch_dvi_step(&st, NULL), NCH_OK);
         memcpy(s + 4, st.z, 2 * sizeof *s);
     }
-    const nch_loss_config dvi = {NCH_LOSS_DVI, 1, 1, 1e-8, 0.1};
+    const nch_loss_config dvi = {NCH_LOSS_DVI, 1, 1, 1e-8, 0.1, NCH_NORM_GRAM, 0, 0};
     assert_int_equal(nch_loss_values(&dvi, &lv, NV, tri, td), NCH_OK);
     /* Each triplet's e = J⁻¹R is what the Newton iteration that made z₂ left:
      * ≤ its last update (< 1e-10, the spec's abs_tol; quadratically less at a
@@ -563,7 +820,7 @@ static void test_values_lv(void **state)
     field_only.jets = NULL;
     assert_int_equal(nch_loss_values(&reg, &field_only, NV, vf, tref), NCH_EINVAL);
     assert_int_equal(nch_loss_values(&dvi, &field_only, NV, tri, td), NCH_EINVAL);
-    const nch_loss_config vfc = {NCH_LOSS_VF, 1, 1, 0, 0};
+    const nch_loss_config vfc = {NCH_LOSS_VF, 1, 1, 0, 0, NCH_NORM_GRAM, 0, 0};
     assert_int_equal(nch_loss_values(&vfc, &field_only, NV, vf, tref), NCH_OK);
     assert_int_equal(nch_loss_values(&vfc, &lv, 0, vf, tref), NCH_EINVAL);
     nch_loss_config dvi0 = dvi;
@@ -581,7 +838,7 @@ static void test_gram_whitening(void **state)
     (void)state;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 4);
-    const nch_loss_config cfg = {NCH_LOSS_VF, 1, 1, 0, 0};
+    const nch_loss_config cfg = {NCH_LOSS_VF, 1, 1, 0, 0, NCH_NORM_GRAM, 0, 0};
     for (int kind = 0; kind < 3; kind++)
         for (int d = 1; d <= 2; d++) {
             nch_learnt m;
@@ -631,8 +888,8 @@ static void test_zero_weight_regulariser(void **state)
             const size_t np = m.n_params;
             double samples[B * 4 * NCH_DMAX], tv[3], tr[5], tw[5], tg[5];
             make_samples(&m, NCH_LOSS_VF, r, samples);
-            const nch_loss_config vf = {NCH_LOSS_VF, 0.0099, 0.9901, 0, 0};
-            nch_loss_config reg = {NCH_LOSS_VF_REG, 0.0099, 0.9901, 0.0, 0};
+            const nch_loss_config vf = {NCH_LOSS_VF, 0.0099, 0.9901, 0, 0, NCH_NORM_GRAM, 0, 0};
+            nch_loss_config reg = {NCH_LOSS_VF_REG, 0.0099, 0.9901, 0.0, 0, NCH_NORM_GRAM, 0, 0};
             nch_loss_work *wv = nch_loss_work_alloc(&m, NCH_LOSS_VF, B);
             nch_loss_work *wr = nch_loss_work_alloc(&m, NCH_LOSS_VF_REG, B);
             double *gv = malloc(np * sizeof *gv), *gr = malloc(np * sizeof *gr),
@@ -679,10 +936,13 @@ static void test_names_and_rejections(void **state)
     assert_int_equal(nch_loss_nterms(NCH_LOSS_VF), 3);
     assert_int_equal(nch_loss_nterms(NCH_LOSS_VF_REG), 5);
     assert_int_equal(nch_loss_nterms(NCH_LOSS_DVI), 4);
-    static const char *const want[3][5] = {{"tot", "abs", "rel"},
+    assert_int_equal(nch_loss_nterms(NCH_LOSS_IMEX), 4);
+    static const char *const want[4][5] = {{"tot", "abs", "rel"},
                                            {"tot", "abs_dz", "rel_dz", "abs_reg", "rel_reg"},
+                                           {"tot", "abs", "rel", "reg"},
                                            {"tot", "abs", "rel", "reg"}};
-    for (int k = 0; k < 3; k++) {
+    assert_string_equal(nch_loss_kind_name(NCH_LOSS_IMEX), "imex");
+    for (int k = 0; k < 4; k++) {
         for (size_t i = 0; i < nch_loss_nterms((nch_loss_kind)k); i++)
             assert_string_equal(nch_loss_term_name((nch_loss_kind)k, i), want[k][i]);
         assert_null(nch_loss_term_name((nch_loss_kind)k, nch_loss_nterms((nch_loss_kind)k)));
@@ -695,6 +955,14 @@ static void test_names_and_rejections(void **state)
     assert_int_equal(nch_loss_sample_width(NCH_LOSS_VF_REG, 2), 8);
     assert_int_equal(nch_loss_sample_width(NCH_LOSS_DVI, 1), 6);
     assert_int_equal(nch_loss_sample_width(NCH_LOSS_DVI, 2), 12);
+    assert_int_equal(nch_loss_sample_width(NCH_LOSS_IMEX, 2), 12);
+    assert_false(nch_loss_supports(NCH_LOSS_IMEX, NCH_LEARNT_MLP));
+    assert_true(nch_loss_supports(NCH_LOSS_IMEX, NCH_LEARNT_CANONICAL));
+    nch_norm_kind nk;
+    assert_int_equal(nch_norm_kind_parse("scaled", &nk), NCH_OK);
+    assert_int_equal(nk, NCH_NORM_SCALED);
+    assert_string_equal(nch_norm_kind_name(NCH_NORM_GRAM), "gram");
+    assert_int_equal(nch_norm_kind_parse("whitened", &nk), NCH_EINVAL);
 
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 6);
@@ -711,8 +979,8 @@ static void test_names_and_rejections(void **state)
     assert_true(wm && wv && wd);
     double samples[B * 6], terms[5];
     make_samples(&nc, NCH_LOSS_DVI, r, samples);
-    const nch_loss_config vf = {NCH_LOSS_VF, 1, 1, 0, 0}, reg = {NCH_LOSS_VF_REG, 1, 1, 0, 0};
-    nch_loss_config dvi = {NCH_LOSS_DVI, 1, 1, 1e-8, H};
+    const nch_loss_config vf = {NCH_LOSS_VF, 1, 1, 0, 0, NCH_NORM_GRAM, 0, 0}, reg = {NCH_LOSS_VF_REG, 1, 1, 0, 0, NCH_NORM_GRAM, 0, 0};
+    nch_loss_config dvi = {NCH_LOSS_DVI, 1, 1, 1e-8, H, NCH_NORM_GRAM, 0, 0};
     assert_int_equal(nch_loss_eval(&reg, &mlp, mlp.params, B, samples, terms, NULL, wm),
                      NCH_EINVAL);
     assert_int_equal(nch_loss_eval(&vf, &nc, nc.params, B, samples, terms, NULL, wm), NCH_EINVAL);
@@ -727,6 +995,27 @@ static void test_names_and_rejections(void **state)
     dvi.h = NAN;
     assert_int_equal(nch_loss_eval(&dvi, &nc, nc.params, B, samples, terms, NULL, wd), NCH_EINVAL);
     dvi.h = H;
+    /* A bad norm, a negative or non-finite ε_g. */
+    dvi.norm = (nch_norm_kind)2;
+    assert_int_equal(nch_loss_eval(&dvi, &nc, nc.params, B, samples, terms, NULL, wd), NCH_EINVAL);
+    dvi.norm = NCH_NORM_GRAM;
+    const double bad_eps[3] = {-1e-8, NAN, INFINITY};
+    for (int i = 0; i < 3; i++) {
+        dvi.gram_eps = bad_eps[i];
+        assert_int_equal(nch_loss_eval(&dvi, &nc, nc.params, B, samples, terms, NULL, wd),
+                         NCH_EINVAL);
+        assert_int_equal(nch_loss_values(&dvi, &nc.model, B, samples, terms), NCH_EINVAL);
+    }
+    dvi.gram_eps = 0;
+    /* An IMEX work is not a DVI work, an IMEX step must be finite and nonzero. */
+    nch_loss_config imex = {NCH_LOSS_IMEX, 1, 1, 1e-8, H, NCH_NORM_GRAM, 0, 0};
+    assert_int_equal(nch_loss_eval(&imex, &nc, nc.params, B, samples, terms, NULL, wd), NCH_EINVAL);
+    nch_loss_work *wi = nch_loss_work_alloc(&nc, NCH_LOSS_IMEX, B);
+    assert_non_null(wi);
+    assert_int_equal(nch_loss_eval(&imex, &nc, nc.params, B, samples, terms, NULL, wi), NCH_OK);
+    imex.h = 0;
+    assert_int_equal(nch_loss_eval(&imex, &nc, nc.params, B, samples, terms, NULL, wi), NCH_EINVAL);
+    nch_loss_work_free(wi);
     assert_int_equal(nch_loss_eval(&vf, &nc, nc.params, 3, samples, terms, NULL, wv), NCH_OK);
 
     /* The params argument, not m->params, is evaluated. */
@@ -783,6 +1072,9 @@ int main(void)
         cmocka_unit_test(test_grad_vf),
         cmocka_unit_test(test_grad_vf_reg),
         cmocka_unit_test(test_grad_dvi),
+        cmocka_unit_test(test_grad_imex),
+        cmocka_unit_test(test_minimal_jets),
+        cmocka_unit_test(test_imex_consistency),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* nch_mlp: input jets against finite differences of lower-order jets,
  * parameter gradients against finite differences of a loss that touches
- * every jet component, consistency across orders and batches, seeding. */
+ * every jet component, consistency across orders and batches, seeding,
+ * partial jet patterns. */
 #include "nch_test.h"
 #include "nch_testlearnt.h"
 
@@ -435,6 +436,95 @@ static void test_batch_independent(void **state)
     gsl_rng_free(r);
 }
 
+/* ---------------------------------------------------------------- (f) jet patterns */
+
+/* The full pattern is the documented layout; a partial pattern's components
+ * are bitwise the full pass's; its parameter gradient is that of the loss
+ * restricted to its components, against central differences (same criterion
+ * as (b)); invalid patterns are refused. */
+static void test_patterns(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 99991);
+    const shape *sh = &shapes[4]; /* n = 4, two outputs */
+    const size_t n = sh->n, no = sh->n_out, B = 5;
+    nch_mlp_jets full, part;
+    nch_mlp_jets_full(n, 2, &full);
+    assert_int_equal(nch_mlp_jets_ncomp(&full), nch_mlp_ncomp(n, 2));
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(nch_mlp_jets_comp(&full, i, -1), 1 + i);
+        for (size_t k = 0; k < n; k++)
+            assert_int_equal(nch_mlp_jets_comp(&full, i, (long)k), nch_mlp_hess_comp(n, i, k));
+    }
+    /* Directions 1 and 3; the pairs (1, 3) and (3, 3). */
+    part = (nch_mlp_jets){.ng = 2, .dir = {1, 3}, .nh = 2, .pair = {{0, 1}, {1, 1}}};
+    assert_int_equal(nch_mlp_jets_ncomp(&part), 5);
+    assert_int_equal(nch_mlp_jets_order(&part), 2);
+    assert_int_equal(nch_mlp_jets_comp(&part, 3, 1), 3);
+    assert_int_equal(nch_mlp_jets_comp(&part, 0, -1), -1);
+    assert_int_equal(nch_mlp_jets_comp(&part, 1, 1), -1);
+    nch_mlp net;
+    double *params = make_net(sh, 1, r, &net);
+    nch_mlp_work *w = nch_mlp_work_alloc(&net, B, 2);
+    double z[5 * 4], of[5 * 15 * 2], op[5 * 5 * 2];
+    assert_non_null(w);
+    random_points(r, B, n, z);
+    assert_int_equal(nch_mlp_forward_jets(&net, params, B, z, &full, w, of), NCH_OK);
+    assert_int_equal(nch_mlp_forward_jets(&net, params, B, z, &part, w, op), NCH_OK);
+    const size_t map[5] = {0, 2, 4, nch_mlp_hess_comp(n, 1, 3), nch_mlp_hess_comp(n, 3, 3)};
+    for (size_t p = 0; p < B; p++)
+        for (size_t c = 0; c < 5; c++)
+            assert_memory_equal(op + (p * 5 + c) * no, of + (p * 15 + map[c]) * no, no * sizeof *op);
+
+    /* Gradient of L = Σ c ⊙ out over the partial pattern. */
+    const size_t np = net.n_params, len = B * 5 * no;
+    double c[5 * 5 * 2], *g = calloc(np, sizeof *g), *q = malloc(np * sizeof *q),
+                         *tmp = malloc(np * sizeof *tmp);
+    assert_true(g && q && tmp);
+    for (size_t i = 0; i < len; i++) c[i] = unif(r, -1, 1);
+    assert_int_equal(nch_mlp_forward_jets(&net, params, B, z, &part, w, op), NCH_OK);
+    assert_int_equal(nch_mlp_backward(&net, params, w, c, g), NCH_OK);
+    double norm = 0, an = 0, best = INFINITY;
+    for (size_t i = 0; i < np; i++) {
+        q[i] = gsl_rng_uniform(r) - 0.5;
+        norm += q[i] * q[i];
+    }
+    for (size_t i = 0; i < np; i++) an += g[i] * (q[i] / sqrt(norm));
+    for (double eps = 1e-4; eps > 0.5e-6; eps /= 10) {
+        double L[2];
+        for (int sgn = 0; sgn < 2; sgn++) {
+            for (size_t i = 0; i < np; i++) tmp[i] = params[i] + (sgn ? -eps : eps) * q[i] / sqrt(norm);
+            assert_int_equal(nch_mlp_forward_jets(&net, tmp, B, z, &part, w, op), NCH_OK);
+            L[sgn] = 0;
+            for (size_t i = 0; i < len; i++) L[sgn] += c[i] * op[i];
+        }
+        best = fmin(best, fabs((L[0] - L[1]) / (2 * eps) - an) / fabs(an));
+    }
+    assert_true(best <= 1e-6);
+
+    /* Invalid: directions not increasing or beyond n, a pair beyond ng, a
+     * pair reversed; beyond the work's order. */
+    nch_mlp_jets bad = {.ng = 2, .dir = {3, 1}};
+    assert_int_equal(nch_mlp_forward_jets(&net, params, B, z, &bad, w, op), NCH_EINVAL);
+    bad = (nch_mlp_jets){.ng = 1, .dir = {4}};
+    assert_int_equal(nch_mlp_forward_jets(&net, params, B, z, &bad, w, op), NCH_EINVAL);
+    bad = (nch_mlp_jets){.ng = 1, .dir = {2}, .nh = 1, .pair = {{0, 1}}};
+    assert_int_equal(nch_mlp_forward_jets(&net, params, B, z, &bad, w, op), NCH_EINVAL);
+    bad = (nch_mlp_jets){.ng = 2, .dir = {0, 2}, .nh = 1, .pair = {{1, 0}}};
+    assert_int_equal(nch_mlp_forward_jets(&net, params, B, z, &bad, w, op), NCH_EINVAL);
+    nch_mlp_work *w1 = nch_mlp_work_alloc(&net, B, 1);
+    assert_non_null(w1);
+    assert_int_equal(nch_mlp_forward_jets(&net, params, B, z, &part, w1, op), NCH_EINVAL);
+    nch_mlp_work_free(w1);
+    nch_mlp_work_free(w);
+    free(params);
+    free(g);
+    free(q);
+    free(tmp);
+    gsl_rng_free(r);
+}
+
 /* ---------------------------------------------------------------- (e) seeding */
 
 static void test_init(void **state)
@@ -555,6 +645,7 @@ int main(void)
         cmocka_unit_test(test_grad_fd),           cmocka_unit_test(test_orders_consistent),
         cmocka_unit_test(test_batch_independent), cmocka_unit_test(test_init),
         cmocka_unit_test(test_normaliser),        cmocka_unit_test(test_saturation),
+        cmocka_unit_test(test_patterns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

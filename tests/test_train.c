@@ -71,7 +71,7 @@ static const nch_stage stages[2] = {{1e-2, 6}, {1e-3, 4}};
 static nch_train_config config(unsigned long seed)
 {
     /* batches of N_TEST: the test set is one batch, as in the direct evaluations below */
-    nch_train_config cfg = {"test", {NCH_LOSS_VF_REG, 0.01, 0.99, 1e-6, 0}, N_TEST, seed, stages, 2, 0};
+    nch_train_config cfg = {"test", {NCH_LOSS_VF_REG, 0.01, 0.99, 1e-6, 0, NCH_NORM_GRAM, 0, 0}, N_TEST, seed, stages, 2, 0};
     return cfg;
 }
 

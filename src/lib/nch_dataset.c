@@ -157,6 +157,35 @@ void nch_dataset_bounds(const nch_dataset *ds, double *lo, double *hi)
         }
 }
 
+int nch_dataset_velocity_bounds(const nch_dataset *ds, double *lo, double *hi)
+{
+    const size_t dim = 2 * (size_t)ds->d;
+    size_t steps = 0, first = 0;
+    for (size_t c = 0; c < dim; c++) {
+        lo[c] = INFINITY;
+        hi[c] = -INFINITY;
+    }
+    if (!ds->states) {
+        for (size_t i = 0; i < ds->n; i++)
+            for (size_t c = 0; c < dim; c++) {
+                lo[c] = fmin(lo[c], ds->samples[i * ds->width + dim + c]);
+                hi[c] = fmax(hi[c], ds->samples[i * ds->width + dim + c]);
+            }
+        return ds->n ? NCH_OK : NCH_EINVAL;
+    }
+    for (size_t t = 0; t < ds->n_traj; t++) {
+        for (size_t j = 0; j + 1 < ds->traj_len[t]; j++, steps++) {
+            const double *a = ds->states + (first + j) * dim, *b = a + dim;
+            for (size_t c = 0; c < dim; c++) {
+                lo[c] = fmin(lo[c], (b[c] - a[c]) / ds->dt);
+                hi[c] = fmax(hi[c], (b[c] - a[c]) / ds->dt);
+            }
+        }
+        first += ds->traj_len[t];
+    }
+    return steps ? NCH_OK : NCH_EINVAL;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;

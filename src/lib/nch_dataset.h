@@ -34,6 +34,12 @@ void nch_dataset_free(nch_dataset *ds);
  * trajectory set all states (= all members of all triplets). */
 void nch_dataset_bounds(const nch_dataset *ds, double *lo, double *hi);
 
+/* Component-wise min and max of the velocities: for a VF set the stored ż,
+ * for a trajectory set the finite differences (z_{j+1} − z_j)/dt of every
+ * step of every trajectory (spec gc-mcp.md §1.8; the GC models' output
+ * scales, §3.3).  NCH_EINVAL for a trajectory set without a step. */
+int nch_dataset_velocity_bounds(const nch_dataset *ds, double *lo, double *hi);
+
 /* The DVI loss's ratio r = quantile(q, p_lo) / quantile(q, p_hi) of the
  * per-step mean squared increments q = mean_c (z_{j+1,c} − z_{j,c})² over
  * every step of every trajectory (linear interpolation between order

@@ -27,11 +27,67 @@ int nch_learnt_kind_parse(const char *s, nch_learnt_kind *k)
 
 /* ---------------------------------------------------------------- jets */
 
-void nch_learnt_jet_get(const nch_learnt *m, int order, const double *z, const double *th,
-                        const double *H, nch_jet *jet)
+/* The net's direction of state component j, or −1 if the nets do not see it. */
+static int direction(const nch_learnt *m, int j)
 {
-    const int d = m->d, n = 2 * d;
-    const size_t nn = (size_t)n;
+    if (!m->embedded) return j;
+    for (size_t i = 0; i < m->embed.n_dir; i++)
+        if (m->embed.dir[i] == (size_t)j) return (int)i;
+    return -1;
+}
+
+void nch_learnt_jets_order(const nch_learnt *m, int order, nch_mlp_jets *j)
+{
+    nch_mlp_jets_full(m->n_dir, order, j);
+}
+
+void nch_learnt_jets(const nch_learnt *m, unsigned grad, unsigned hess, nch_mlp_jets *j)
+{
+    const int n = 2 * m->d;
+    size_t pos[NCH_ZMAX];
+    *j = (nch_mlp_jets){0};
+    /* Directions increase with the state components (nch_embed keeps their order). */
+    for (int c = 0; c < n; c++) {
+        const int i = direction(m, c);
+        if (i < 0 || !(grad >> c & 1u)) continue;
+        pos[c] = j->ng;
+        j->dir[j->ng++] = (size_t)i;
+    }
+    for (int a = 0; a < n; a++)
+        for (int b = a; b < n; b++) {
+            if (!(hess >> (a * n + b) & 1u) && !(hess >> (b * n + a) & 1u)) continue;
+            if (direction(m, a) < 0 || direction(m, b) < 0 || !(grad >> a & 1u) || !(grad >> b & 1u))
+                continue;
+            j->pair[j->nh][0] = pos[a];
+            j->pair[j->nh][1] = pos[b];
+            j->nh++;
+        }
+}
+
+/* Component index of the entry of order 1 (b < 0) or 2 along state
+ * components a, b in a net's output block; ZERO if the nets do not see a or
+ * b (the entry vanishes), ABSENT if the pattern does not carry it. */
+enum { ZERO = -2, ABSENT = -1 };
+static long comp_of(const nch_learnt *m, const nch_mlp_jets *jets, int a, int b)
+{
+    const int i = direction(m, a), j = b < 0 ? 0 : direction(m, b);
+    if (i < 0 || j < 0) return ZERO;
+    return nch_mlp_jets_comp(jets, (size_t)i, b < 0 ? -1 : j);
+}
+
+/* A net output entry by comp_of's index. */
+static double entry(const double *block, long c, size_t stride, size_t k)
+{
+    return c == ZERO ? 0.0 : c == ABSENT ? NAN : block[(size_t)c * stride + k];
+}
+
+void nch_learnt_jet_get(const nch_learnt *m, const nch_mlp_jets *jets, const double *z,
+                        const double *th, const double *H, nch_jet *jet)
+{
+    const int d = m->d, n = 2 * d, order = nch_mlp_jets_order(jets);
+    /* The H map: h·scale + shift, its derivatives times scale. */
+    const int hs = m->out_scaled;
+    const double sc = m->out_scale[0];
     if (m->kind == NCH_LEARNT_CANONICAL) {
         for (int k = 0; k < d; k++) {
             jet->theta[k] = z[d + k];
@@ -45,48 +101,177 @@ void nch_learnt_jet_get(const nch_learnt *m, int order, const double *z, const d
         for (int k = 0; k < d; k++) {
             jet->theta[k] = th[k];
             if (order >= 1)
-                for (int j = 0; j < n; j++) jet->dtheta[k][j] = th[(1 + j) * d + k];
+                for (int j = 0; j < n; j++)
+                    jet->dtheta[k][j] = entry(th, comp_of(m, jets, j, -1), (size_t)d, (size_t)k);
             if (order >= 2)
                 for (int i = 0; i < n; i++)
                     for (int j = i; j < n; j++)
                         jet->d2theta[k][i][j] = jet->d2theta[k][j][i] =
-                            th[nch_mlp_hess_comp(nn, (size_t)i, (size_t)j) * d + k];
+                            entry(th, comp_of(m, jets, i, j), (size_t)d, (size_t)k);
         }
     }
-    jet->H = H[0];
+    jet->H = hs ? H[0] * sc + m->out_shift[0] : H[0];
     if (order >= 1)
-        for (int j = 0; j < n; j++) jet->dH[j] = H[1 + j];
+        for (int j = 0; j < n; j++) {
+            const double v = entry(H, comp_of(m, jets, j, -1), 1, 0);
+            jet->dH[j] = hs ? v * sc : v;
+        }
     if (order >= 2)
         for (int i = 0; i < n; i++)
-            for (int j = i; j < n; j++)
-                jet->d2H[i][j] = jet->d2H[j][i] = H[nch_mlp_hess_comp(nn, (size_t)i, (size_t)j)];
+            for (int j = i; j < n; j++) {
+                const double v = entry(H, comp_of(m, jets, i, j), 1, 0);
+                jet->d2H[i][j] = jet->d2H[j][i] = hs ? v * sc : v;
+            }
 }
 
-void nch_learnt_jet_adjoint(const nch_learnt *m, int order, const nch_jet *bar, double *th_bar,
-                            double *H_bar)
+void nch_learnt_jet_adjoint(const nch_learnt *m, const nch_mlp_jets *jets, const nch_jet *bar,
+                            double *th_bar, double *H_bar)
 {
-    const int d = m->d, n = 2 * d;
-    const size_t nn = (size_t)n;
+    const int d = m->d, n = 2 * d, order = nch_mlp_jets_order(jets);
+    const int hs = m->out_scaled;
+    const double sc = m->out_scale[0];
     if (m->kind != NCH_LEARNT_CANONICAL)
         for (int k = 0; k < d; k++) {
             th_bar[k] = bar->theta[k];
             if (order >= 1)
-                for (int j = 0; j < n; j++) th_bar[(1 + j) * d + k] = bar->dtheta[k][j];
+                for (int j = 0; j < n; j++) {
+                    const long c = comp_of(m, jets, j, -1);
+                    if (c >= 0) th_bar[c * d + k] = bar->dtheta[k][j];
+                }
             if (order >= 2)
                 for (int i = 0; i < n; i++)
-                    for (int j = i; j < n; j++)
-                        th_bar[nch_mlp_hess_comp(nn, (size_t)i, (size_t)j) * d + k] =
-                            i == j ? bar->d2theta[k][i][i]
-                                   : bar->d2theta[k][i][j] + bar->d2theta[k][j][i];
+                    for (int j = i; j < n; j++) {
+                        const long c = comp_of(m, jets, i, j);
+                        if (c >= 0)
+                            th_bar[c * d + k] = i == j ? bar->d2theta[k][i][i]
+                                                       : bar->d2theta[k][i][j] + bar->d2theta[k][j][i];
+                    }
         }
-    H_bar[0] = bar->H;
+    H_bar[0] = hs ? bar->H * sc : bar->H;
     if (order >= 1)
-        for (int j = 0; j < n; j++) H_bar[1 + j] = bar->dH[j];
+        for (int j = 0; j < n; j++) {
+            const long c = comp_of(m, jets, j, -1);
+            if (c >= 0) H_bar[c] = hs ? bar->dH[j] * sc : bar->dH[j];
+        }
     if (order >= 2)
         for (int i = 0; i < n; i++)
-            for (int j = i; j < n; j++)
-                H_bar[nch_mlp_hess_comp(nn, (size_t)i, (size_t)j)] =
-                    i == j ? bar->d2H[i][i] : bar->d2H[i][j] + bar->d2H[j][i];
+            for (int j = i; j < n; j++) {
+                const long c = comp_of(m, jets, i, j);
+                if (c < 0) continue;
+                const double v = i == j ? bar->d2H[i][i] : bar->d2H[i][j] + bar->d2H[j][i];
+                H_bar[c] = hs ? v * sc : v;
+            }
+}
+
+void nch_learnt_field_get(const nch_learnt *m, const double *out, double *f)
+{
+    const size_t n = 2 * (size_t)m->d;
+    if (!m->out_scaled) {
+        memcpy(f, out, n * sizeof *f);
+        return;
+    }
+    for (size_t c = 0; c < n; c++) f[c] = out[c] * m->out_scale[c] + m->out_shift[c];
+}
+
+void nch_learnt_field_adjoint(const nch_learnt *m, const double *f_bar, double *out_bar)
+{
+    const size_t n = 2 * (size_t)m->d;
+    if (!m->out_scaled) {
+        memcpy(out_bar, f_bar, n * sizeof *out_bar);
+        return;
+    }
+    for (size_t c = 0; c < n; c++) out_bar[c] = f_bar[c] * m->out_scale[c];
+}
+
+/* ---------------------------------------------------------------- forward, backward */
+
+struct nch_learnt_work {
+    size_t B_max, n_in;
+    int order_max;
+    nch_mlp_work *mw[2];
+    /* Embedded models: the latest call's points and jets, the features'
+     * jets and their adjoint. */
+    size_t B;
+    nch_mlp_jets jets;
+    double *z, *A0, *A0_bar;
+};
+
+void nch_learnt_work_free(nch_learnt_work *w)
+{
+    if (!w) return;
+    for (size_t k = 0; k < 2; k++) nch_mlp_work_free(w->mw[k]);
+    free(w->z);
+    free(w->A0);
+    free(w->A0_bar);
+    free(w);
+}
+
+nch_learnt_work *nch_learnt_work_alloc(const nch_learnt *m, size_t B_max, int order_max)
+{
+    if (B_max == 0 || order_max < 0 || order_max > 2) return NULL;
+    nch_learnt_work *w = calloc(1, sizeof *w);
+    if (!w) return NULL;
+    w->B_max = B_max;
+    w->n_in = 2 * (size_t)m->d;
+    w->order_max = order_max;
+    int ok = 1;
+    for (size_t k = 0; k < m->n_nets && ok; k++)
+        ok = (w->mw[k] = nch_mlp_work_alloc(&m->net[k], B_max, order_max)) != NULL;
+    if (ok && m->embedded) {
+        const size_t len = B_max * nch_mlp_ncomp(m->n_dir, order_max) * m->embed.n_feat;
+        w->z = malloc(B_max * w->n_in * sizeof *w->z);
+        w->A0 = malloc(len * sizeof *w->A0);
+        w->A0_bar = malloc(len * sizeof *w->A0_bar);
+        ok = w->z && w->A0 && w->A0_bar;
+    }
+    if (!ok) {
+        nch_learnt_work_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+int nch_learnt_forward(const nch_learnt *m, const double *params, size_t B, const double *z,
+                       const nch_mlp_jets *jets, nch_learnt_work *w, double *const *out)
+{
+    if (m->embedded) {
+        if (nch_mlp_jets_order(jets) > w->order_max ||
+            nch_mlp_jets_ncomp(jets) > nch_mlp_ncomp(m->n_dir, w->order_max) || B > w->B_max ||
+            w->n_in != 2 * (size_t)m->d)
+            return NCH_EINVAL;
+        /* One embedding feeds every net. */
+        memcpy(w->z, z, B * w->n_in * sizeof *z);
+        w->B = B;
+        w->jets = *jets;
+        nch_embed_forward(&m->embed, params, B, z, jets, w->A0);
+    }
+    for (size_t k = 0; k < m->n_nets; k++) {
+        const double *p = params + m->off[k];
+        int rc = m->embedded ? nch_mlp_forward_features(&m->net[k], p, B, w->A0, jets, w->mw[k],
+                                                         out[k])
+                             : nch_mlp_forward_jets(&m->net[k], p, B, z, jets, w->mw[k], out[k]);
+        if (rc != NCH_OK) return rc;
+    }
+    return NCH_OK;
+}
+
+int nch_learnt_backward(const nch_learnt *m, const double *params, nch_learnt_work *w,
+                        const double *const *out_bar, double *grad)
+{
+    for (size_t k = 0; k < m->n_nets; k++) {
+        const double *p = params + m->off[k];
+        double *g = grad + m->off[k];
+        if (!m->embedded) {
+            int rc = nch_mlp_backward(&m->net[k], p, w->mw[k], out_bar[k], g);
+            if (rc != NCH_OK) return rc;
+            continue;
+        }
+        int rc = nch_mlp_backward_features(&m->net[k], p, w->mw[k], out_bar[k], g, w->A0_bar,
+                                           m->embed.col0, m->embed.ncol);
+        if (rc != NCH_OK) return rc;
+        nch_embed_backward(&m->embed, params, w->B, w->z, &w->jets, w->A0_bar, grad);
+    }
+    return NCH_OK;
 }
 
 /* ---------------------------------------------------------------- interface */
@@ -94,54 +279,47 @@ void nch_learnt_jet_adjoint(const nch_learnt *m, int order, const nch_jet *bar, 
 /* Index of the H net. */
 static size_t h_net(const nch_learnt *m) { return m->kind == NCH_LEARNT_NONCANONICAL ? 1 : 0; }
 
-/* Every net's jets of order `order` at B ≤ NCH_LEARNT_CHUNK points into m->out. */
-static int forward_chunk(const nch_learnt *m, size_t B, const double *z, int order)
-{
-    for (size_t k = 0; k < m->n_nets; k++) {
-        int rc = nch_mlp_forward(&m->net[k], m->params + m->off[k], B, z, order, m->work[k],
-                                 m->out[k]);
-        if (rc != NCH_OK) return rc;
-    }
-    return NCH_OK;
-}
-
 static int learnt_jets(const nch_model *mod, size_t np, const double *z, int order, nch_jet *out)
 {
     const nch_learnt *m = mod->params;
     if (order < 0 || order > 2 || m->kind == NCH_LEARNT_MLP) return NCH_EINVAL;
-    const size_t n = 2 * (size_t)m->d, K = nch_mlp_ncomp(n, order), hn = h_net(m);
+    const size_t n = 2 * (size_t)m->d, K = nch_mlp_ncomp(m->n_dir, order), hn = h_net(m);
+    nch_mlp_jets jets;
+    nch_learnt_jets_order(m, order, &jets);
     for (size_t p0 = 0; p0 < np; p0 += NCH_LEARNT_CHUNK) {
         const size_t B = np - p0 < NCH_LEARNT_CHUNK ? np - p0 : NCH_LEARNT_CHUNK;
-        int rc = forward_chunk(m, B, z + p0 * n, order);
+        int rc = nch_learnt_forward(m, m->params, B, z + p0 * n, &jets, m->work, m->out);
         if (rc != NCH_OK) return rc;
         for (size_t p = 0; p < B; p++)
-            nch_learnt_jet_get(m, order, z + (p0 + p) * n,
+            nch_learnt_jet_get(m, &jets, z + (p0 + p) * n,
                                hn ? m->out[0] + p * K * (size_t)m->d : NULL, m->out[hn] + p * K,
                                out + p0 + p);
     }
     return NCH_OK;
 }
 
-/* mlp: the net's value; canonical: ẋ = ∇_yH, ẏ = −∇_xH. */
+/* mlp: the net's value (with the output map); canonical: ẋ = ∇_yH, ẏ = −∇_xH. */
 static int learnt_field(const nch_model *mod, size_t np, const double *z, double *f)
 {
     const nch_learnt *m = mod->params;
-    const size_t d = (size_t)m->d, n = 2 * d;
-    const int order = m->kind == NCH_LEARNT_MLP ? 0 : 1;
+    const size_t d = (size_t)m->d, n = 2 * d, K = nch_mlp_ncomp(m->n_dir, 1);
+    nch_mlp_jets jets;
+    nch_learnt_jets_order(m, m->kind == NCH_LEARNT_MLP ? 0 : 1, &jets);
     for (size_t p0 = 0; p0 < np; p0 += NCH_LEARNT_CHUNK) {
         const size_t B = np - p0 < NCH_LEARNT_CHUNK ? np - p0 : NCH_LEARNT_CHUNK;
-        int rc = forward_chunk(m, B, z + p0 * n, order);
+        int rc = nch_learnt_forward(m, m->params, B, z + p0 * n, &jets, m->work, m->out);
         if (rc != NCH_OK) return rc;
         double *fc = f + p0 * n;
-        if (m->kind == NCH_LEARNT_MLP) {
-            memcpy(fc, m->out[0], B * n * sizeof *fc);
-            continue;
-        }
         for (size_t p = 0; p < B; p++) {
-            const double *g = m->out[0] + p * (1 + n) + 1; /* ∇H of point p */
+            if (m->kind == NCH_LEARNT_MLP) {
+                nch_learnt_field_get(m, m->out[0] + p * n, fc + p * n);
+                continue;
+            }
+            nch_jet jet;
+            nch_learnt_jet_get(m, &jets, z + (p0 + p) * n, NULL, m->out[0] + p * K, &jet);
             for (size_t j = 0; j < d; j++) {
-                fc[p * n + j] = g[d + j];
-                fc[p * n + d + j] = -g[j];
+                fc[p * n + j] = jet.dH[d + j];
+                fc[p * n + d + j] = -jet.dH[j];
             }
         }
     }
@@ -154,41 +332,53 @@ static int learnt_field(const nch_model *mod, size_t np, const double *z, double
 
 void nch_learnt_free(nch_learnt *m)
 {
+    nch_learnt_work_free(m->work);
+    m->work = NULL;
     for (size_t k = 0; k < 2; k++) {
-        nch_mlp_work_free(m->work[k]);
         free(m->out[k]);
-        m->work[k] = NULL;
         m->out[k] = NULL;
     }
     free(m->params);
     m->params = NULL;
 }
 
-int nch_learnt_create(nch_learnt *m, nch_learnt_kind kind, int d, size_t depth,
-                      const size_t *widths, const double *shift, const double *scale)
+/* Creates the model with either input map (embed NULL: the nets' own). */
+static int create(nch_learnt *m, nch_learnt_kind kind, int d, size_t depth, const size_t *widths,
+                  const double *shift, const double *scale, const nch_embed *embed)
 {
     *m = (nch_learnt){.kind = kind, .d = d};
     if ((size_t)kind >= NKINDS || d < 1 || d > NCH_DMAX || !shift != !scale) return NCH_EINVAL;
     const size_t n = 2 * (size_t)d;
+    if (embed && embed->n_in != n) return NCH_EINVAL;
     const size_t n_out[2] = {
         kind == NCH_LEARNT_MLP ? n : kind == NCH_LEARNT_CANONICAL ? 1 : (size_t)d, 1};
     m->n_nets = kind == NCH_LEARNT_NONCANONICAL ? 2 : 1;
+    m->embedded = embed != NULL;
+    m->n_dir = n;
+    if (embed) {
+        m->embed = *embed;
+        m->n_phase = m->n_params = embed->n_phase;
+        m->n_dir = embed->n_dir;
+    }
     for (size_t k = 0; k < m->n_nets; k++) {
-        if (nch_mlp_init(&m->net[k], n, depth, widths, n_out[k]) != NCH_OK) return NCH_EINVAL;
+        int rc = embed ? nch_mlp_init_features(&m->net[k], embed->n_dir, embed->n_feat, depth,
+                                               widths, n_out[k])
+                       : nch_mlp_init(&m->net[k], n, depth, widths, n_out[k]);
+        if (rc != NCH_OK) return NCH_EINVAL;
         if (shift && nch_mlp_set_normaliser(&m->net[k], shift, scale) != NCH_OK) return NCH_EINVAL;
         m->off[k] = m->n_params;
         m->n_params += m->net[k].n_params;
     }
     m->normalised = shift != NULL;
     m->params = calloc(m->n_params, sizeof *m->params);
-    int status = m->params ? NCH_OK : NCH_ENOMEM;
     const int order = kind == NCH_LEARNT_MLP ? 0 : 2;
-    const size_t K = nch_mlp_ncomp(n, order);
-    for (size_t k = 0; k < m->n_nets && status == NCH_OK; k++) {
-        m->work[k] = nch_mlp_work_alloc(&m->net[k], NCH_LEARNT_CHUNK, order);
-        m->out[k] = malloc(NCH_LEARNT_CHUNK * K * n_out[k] * sizeof *m->out[k]);
-        if (!m->work[k] || !m->out[k]) status = NCH_ENOMEM;
-    }
+    const size_t K = nch_mlp_ncomp(m->n_dir, order);
+    int status = m->params ? NCH_OK : NCH_ENOMEM;
+    if (status == NCH_OK && !(m->work = nch_learnt_work_alloc(m, NCH_LEARNT_CHUNK, order)))
+        status = NCH_ENOMEM;
+    for (size_t k = 0; k < m->n_nets && status == NCH_OK; k++)
+        if (!(m->out[k] = malloc(NCH_LEARNT_CHUNK * K * n_out[k] * sizeof *m->out[k])))
+            status = NCH_ENOMEM;
     if (status != NCH_OK) {
         nch_learnt_free(m);
         return status;
@@ -204,8 +394,40 @@ int nch_learnt_create(nch_learnt *m, nch_learnt_kind kind, int d, size_t depth,
     return NCH_OK;
 }
 
+int nch_learnt_create(nch_learnt *m, nch_learnt_kind kind, int d, size_t depth,
+                      const size_t *widths, const double *shift, const double *scale)
+{
+    return create(m, kind, d, depth, widths, shift, scale, NULL);
+}
+
+int nch_learnt_create_embedded(nch_learnt *m, nch_learnt_kind kind, int d, size_t depth,
+                               const size_t *widths, const nch_embed *embed)
+{
+    return create(m, kind, d, depth, widths, NULL, NULL, embed);
+}
+
+/* Values of the output map: 2d for mlp, 1 (H) otherwise. */
+static size_t n_outmap(const nch_learnt *m)
+{
+    return m->kind == NCH_LEARNT_MLP ? 2 * (size_t)m->d : 1;
+}
+
+int nch_learnt_set_output(nch_learnt *m, const double *scale, const double *shift)
+{
+    const size_t k = n_outmap(m);
+    for (size_t c = 0; c < k; c++)
+        if (!isfinite(scale[c]) || !isfinite(shift[c])) return NCH_EINVAL;
+    for (size_t c = 0; c < k; c++) {
+        m->out_scale[c] = scale[c];
+        m->out_shift[c] = shift[c];
+    }
+    m->out_scaled = 1;
+    return NCH_OK;
+}
+
 void nch_learnt_init_params(nch_learnt *m, gsl_rng *rng)
 {
+    if (m->embedded) nch_embed_init_phases(&m->embed, rng, m->params);
     for (size_t k = 0; k < m->n_nets; k++)
         nch_mlp_init_params(&m->net[k], rng, m->params + m->off[k]);
 }
@@ -228,12 +450,30 @@ int nch_learnt_save(const nch_learnt *m, const char *path)
     fprintf(f.fp, "ncham-model %d\nkind %s\nd %d\nwidths", NCH_LEARNT_VERSION,
             nch_learnt_kind_name(m->kind), m->d);
     for (size_t l = 0; l < net->depth; l++) fprintf(f.fp, " %zu", net->width[l]);
-    fputs("\nnormaliser", f.fp);
-    if (m->normalised) {
-        fputs(" shift", f.fp);
+    fputs("\ninput", f.fp);
+    if (m->embedded) {
+        fputs(" embed", f.fp);
+        for (size_t c = 0; c < n; c++) {
+            const nch_embed_kind k = m->embed.kind[c];
+            fprintf(f.fp, " %s", nch_embed_kind_name(k));
+            if (k != NCH_EMBED_DROP) fprintf(f.fp, " %zu", m->embed.reps[c]);
+            if (k == NCH_EMBED_AFFINE)
+                fprintf(f.fp, " %.17g %.17g", m->embed.shift[c], m->embed.scale[c]);
+        }
+    } else if (m->normalised) {
+        fputs(" normaliser shift", f.fp);
         for (size_t i = 0; i < n; i++) fprintf(f.fp, " %.17g", net->shift[i]);
         fputs(" scale", f.fp);
         for (size_t i = 0; i < n; i++) fprintf(f.fp, " %.17g", net->scale[i]);
+    } else {
+        fputs(" none", f.fp);
+    }
+    fputs("\noutput", f.fp);
+    if (m->out_scaled) {
+        fputs(" scale", f.fp);
+        for (size_t c = 0; c < n_outmap(m); c++) fprintf(f.fp, " %.17g", m->out_scale[c]);
+        fputs(" shift", f.fp);
+        for (size_t c = 0; c < n_outmap(m); c++) fprintf(f.fp, " %.17g", m->out_shift[c]);
     } else {
         fputs(" none", f.fp);
     }
@@ -344,7 +584,97 @@ static int line_end(reader *r)
     return NCH_OK;
 }
 
-/* Everything up to and including the normaliser and the parameter count;
+/* Reads a keyword token; reports what came instead ("expected 'word'
+ * where (token)"). */
+static int expect_word(reader *r, const char *word, const char *where)
+{
+    char *t = token(r);
+    if (!t || strcmp(t, word) != 0) {
+        nch_error("%s:%zu: expected '%s' %s (%s)", r->path, r->lineno, word, where,
+                  t ? t : "end of line");
+        return NCH_EINVAL;
+    }
+    return NCH_OK;
+}
+
+/* After the keyword FIRST of the `what` (normaliser, output), reads
+ * "a_1 .. a_n SECOND b_1 .. b_n". */
+static int read_pair(reader *r, const char *first, const char *second, size_t n, double *a,
+                     double *b, const char *what)
+{
+    char name[64], where[128];
+    int rc = NCH_OK;
+    snprintf(name, sizeof name, "%s %s", what, first);
+    for (size_t i = 0; i < n && rc == NCH_OK; i++) rc = read_double(r, name, &a[i]);
+    snprintf(where, sizeof where, "after %zu %s values", n, name);
+    if (rc == NCH_OK) rc = expect_word(r, second, where);
+    snprintf(name, sizeof name, "%s %s", what, second);
+    for (size_t i = 0; i < n && rc == NCH_OK; i++) rc = read_double(r, name, &b[i]);
+    return rc;
+}
+
+/* The input map after its keyword (v1 "normaliser", v2 "input"): *kind 0
+ * none, 1 normaliser (shift, scale), 2 embedding (e). */
+typedef struct {
+    int kind;
+    double shift[NCH_ZMAX], scale[NCH_ZMAX];
+    nch_embed e;
+} input_map;
+
+static int read_embedding(reader *r, size_t n, nch_embed *e)
+{
+    nch_embed_kind kind[NCH_ZMAX];
+    size_t reps[NCH_ZMAX] = {0};
+    double shift[NCH_ZMAX] = {0}, scale[NCH_ZMAX] = {0};
+    int rc = NCH_OK;
+    for (size_t c = 0; c < n && rc == NCH_OK; c++) {
+        char *t = token(r);
+        if (!t || nch_embed_kind_parse(t, &kind[c]) != NCH_OK) {
+            nch_error("%s:%zu: expected drop, periodic or affine for component %zu (%s)", r->path,
+                      r->lineno, c + 1, t ? t : "end of line");
+            return NCH_EINVAL;
+        }
+        if (kind[c] == NCH_EMBED_DROP) continue;
+        rc = read_size(r, "embedding repeats", 1, NCH_EMBED_RMAX, &reps[c]);
+        if (rc == NCH_OK && kind[c] == NCH_EMBED_AFFINE) {
+            rc = read_double(r, "embedding shift", &shift[c]);
+            if (rc == NCH_OK) rc = read_double(r, "embedding scale", &scale[c]);
+        }
+    }
+    if (rc == NCH_OK && nch_embed_init(e, n, kind, reps, shift, scale) != NCH_OK) {
+        nch_error("%s:%zu: bad embedding (no component kept)", r->path, r->lineno);
+        rc = NCH_EINVAL;
+    }
+    return rc;
+}
+
+static int read_input(reader *r, size_t version, size_t n, input_map *in)
+{
+    int rc = keyed_line(r, version == 1 ? "normaliser" : "input");
+    if (rc) return rc;
+    char *t = token(r);
+    const char *norm = version == 1 ? "shift" : "normaliser";
+    in->kind = 0;
+    if (t && strcmp(t, "none") == 0) {
+        /* identity */
+    } else if (t && strcmp(t, norm) == 0) {
+        in->kind = 1;
+        /* v1: "normaliser shift ..."; v2: "input normaliser shift ...". */
+        if (version > 1) rc = expect_word(r, "shift", "in the normaliser");
+        if (rc == NCH_OK)
+            rc = read_pair(r, "shift", "scale", n, in->shift, in->scale, "normaliser");
+    } else if (version > 1 && t && strcmp(t, "embed") == 0) {
+        in->kind = 2;
+        rc = read_embedding(r, n, &in->e);
+    } else {
+        nch_error("%s:%zu: expected 'none' or '%s'%s (%s)", r->path, r->lineno, norm,
+                  version > 1 ? " or 'embed'" : "", t ? t : "end of line");
+        return NCH_EINVAL;
+    }
+    return rc ? rc : line_end(r);
+}
+
+/* Everything up to and including the output map and the parameter count;
  * creates *m. */
 static int read_header(reader *r, nch_learnt *m)
 {
@@ -360,8 +690,8 @@ static int read_header(reader *r, nch_learnt *m)
     size_t version;
     int rc = read_size(r, "format version", 0, 1000000, &version);
     if (rc) return rc;
-    if (version != NCH_LEARNT_VERSION) {
-        nch_error("%s:1: unsupported model format version (%zu; this build reads %d)", r->path,
+    if (version < 1 || version > NCH_LEARNT_VERSION) {
+        nch_error("%s:1: unsupported model format version (%zu; this build reads 1..%d)", r->path,
                   version, NCH_LEARNT_VERSION);
         return NCH_EINVAL;
     }
@@ -388,32 +718,29 @@ static int read_header(reader *r, nch_learnt *m)
         nch_error("%s:%zu: no hidden widths", r->path, r->lineno);
         return NCH_EINVAL;
     }
-    if ((rc = keyed_line(r, "normaliser"))) return rc;
     const size_t n = 2 * d;
-    double shift[NCH_ZMAX], scale[NCH_ZMAX];
-    int normalised = 1;
-    t = token(r);
-    if (t && strcmp(t, "none") == 0) {
-        normalised = 0;
-    } else if (t && strcmp(t, "shift") == 0) {
-        for (size_t i = 0; i < n; i++)
-            if ((rc = read_double(r, "normaliser shift", &shift[i]))) return rc;
+    input_map in;
+    if ((rc = read_input(r, version, n, &in))) return rc;
+    int scaled = 0;
+    double oscale[NCH_ZMAX], oshift[NCH_ZMAX];
+    const size_t k = kind == NCH_LEARNT_MLP ? n : 1;
+    if (version > 1) {
+        if ((rc = keyed_line(r, "output"))) return rc;
         t = token(r);
-        if (!t || strcmp(t, "scale") != 0) {
-            nch_error("%s:%zu: expected 'scale' after %zu shift values (%s)", r->path, r->lineno,
-                      n, t ? t : "end of line");
+        if (t && strcmp(t, "scale") == 0) {
+            scaled = 1;
+            rc = read_pair(r, "scale", "shift", k, oscale, oshift, "output");
+        } else if (!t || strcmp(t, "none") != 0) {
+            nch_error("%s:%zu: expected 'none' or 'scale' (%s)", r->path, r->lineno,
+                      t ? t : "end of line");
             return NCH_EINVAL;
         }
-        for (size_t i = 0; i < n; i++)
-            if ((rc = read_double(r, "normaliser scale", &scale[i]))) return rc;
-    } else {
-        nch_error("%s:%zu: expected 'none' or 'shift' (%s)", r->path, r->lineno,
-                  t ? t : "end of line");
-        return NCH_EINVAL;
+        if (rc || (rc = line_end(r))) return rc;
     }
-    if ((rc = line_end(r))) return rc;
-    rc = nch_learnt_create(m, kind, (int)d, depth, widths, normalised ? shift : NULL,
-                           normalised ? scale : NULL);
+    rc = in.kind == 2 ? nch_learnt_create_embedded(m, kind, (int)d, depth, widths, &in.e)
+                      : nch_learnt_create(m, kind, (int)d, depth, widths,
+                                          in.kind ? in.shift : NULL, in.kind ? in.scale : NULL);
+    if (rc == NCH_OK && scaled) rc = nch_learnt_set_output(m, oscale, oshift);
     if (rc != NCH_OK) {
         nch_error("%s: cannot create the model (%s)", r->path, nch_strerror(rc));
         return rc;

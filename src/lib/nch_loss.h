@@ -1,12 +1,10 @@
 /* nch_loss — the study's training losses and their parameter gradients
- * (spec lotka-volterra.md §5, adjoints engine.md §4).
+ * (spec lotka-volterra.md §5, gc-mcp.md §1.5–1.6, adjoints engine.md §4).
  *
- * GramMSNorm N(u; s) of errors u_i with scalers s_i, i = 1..B (one batch):
- *   M = (1/B) Σ s_i s_iᵀ,  M = U diag(S) Vᵀ (SVD),  W = U diag(1/(√S + 1e-8)) Vᵀ,
- *   ũ_i = u_i W, s̃_i = s_i W (row vectors),  n(v) = (1/2d) Σ_c v_c²,
- *   abs = (1/B) Σ n(ũ_i),  rel = (1/B) Σ n(ũ_i)/(1e-8 + n(s̃_i)),
- *   N = abs_w·abs + rel_w·rel.
- * W depends on the data only and is a constant for the gradient.
+ * N(u; s) is the norm of nch_gram.h chosen by the configuration: GramMSNorm
+ * (errors u_i, scalers s_i, one batch, whitening W from the batch's
+ * scalers, ε_g = gram_eps) or ScaledMSNorm (no whitening), weights abs_w
+ * and rel_w.
  *
  * The losses, for a model (nch_learnt) with parameters p:
  *   VF      (z, ż):        N(f(z) − ż; ż), f the model's field (any kind);
@@ -19,40 +17,62 @@
  *   DVI     (z0, z1, z2):  N(δ; z2 − z1) + reg_weight·(1/B) Σ log10 cond₂(J),
  *                          R, J = ∂R/∂z2 the Euler-DVI residual and Jacobian of
  *                          nch_scheme.h at z2 with x_{k−1} = x0, z_k = z1 (data),
- *                          δ = J⁻¹R, cond₂ from the SVD of J (LAPACKE dgesvd).
- * VF_REG and DVI need θ and H: kinds canonical and noncanonical.
+ *                          δ = J⁻¹R, cond₂ from the SVD of J (LAPACKE dgesvd);
+ *   IMEX    (z0, z1, z2):  N(Δ^ex − Δ^sch; Δ^ex) + reg_weight·(1/B) Σ log10
+ *                          cond₂(D_yθ(z1)), the linearised scheme of gc-mcp.md
+ *                          §1.6 d (nch_loss_imex.c): Δ^ex = (x1 − x0, y2 − y1),
+ *                          Δ^sch from order-1 jets at z1 only.
+ * VF_REG, DVI and IMEX need θ and H: kinds canonical and noncanonical.
+ *
+ * Module layout: this hub (nch_loss.c) runs the nets and the norm; each
+ * loss head, its forward and adjoint side by side, has a file of its own
+ * (nch_loss_vf.c, nch_loss_reg.c for VF_REG's regulariser, nch_loss_dvi.c,
+ * nch_loss_imex.c), joined by the private nch_loss_head.h.
  *
  * Gradients: each net runs one batched forward per point set (VF: z at
- * order 1, 0 for mlp; VF_REG: z at order 2, 1 at weight 0; DVI: z1 at order 1 and z2 at
- * order 2), the per-sample heads (field with its two solves, r, R/J/solve/
- * cond, the norm) are differentiated by hand onto the jets, and each forward
- * gets one nch_mlp_backward.  All scratch is in the work object; nothing is
+ * order 1, 0 for mlp; VF_REG: z at order 2, 1 at weight 0; DVI: z1 at order
+ * 1 and z2 at order 2; IMEX: z1 at order 1), the per-sample heads (field
+ * with its two solves, r, R/J/solve/cond, the IMEX increments, the norm)
+ * are differentiated by hand onto the jets, and each forward gets one
+ * backward pass of the nets.  All scratch is in the work object; nothing is
  * allocated per call. */
 #ifndef NCH_LOSS_H
 #define NCH_LOSS_H
 
+#include "nch_gram.h"
 #include "nch_learnt.h"
 
 #include <stddef.h>
 
-typedef enum { NCH_LOSS_VF, NCH_LOSS_VF_REG, NCH_LOSS_DVI } nch_loss_kind;
+typedef enum { NCH_LOSS_VF, NCH_LOSS_VF_REG, NCH_LOSS_DVI, NCH_LOSS_IMEX } nch_loss_kind;
 
-/* "vf", "vf_reg", "dvi" ("?" for anything else); parse: NCH_EINVAL if unknown. */
+/* "vf", "vf_reg", "dvi", "imex" ("?" for anything else); parse: NCH_EINVAL if unknown. */
 const char *nch_loss_kind_name(nch_loss_kind k);
 int nch_loss_kind_parse(const char *s, nch_loss_kind *k);
 
 typedef struct {
     nch_loss_kind kind;
-    double abs_w, rel_w;   /* GramMSNorm weights */
+    double abs_w, rel_w;   /* the norm's weights */
     double reg_weight;     /* VF_REG: weight of the regulariser term (0 allowed);
-                              DVI: weight of mean log10 cond2(J) */
-    double h;              /* DVI step */
+                              DVI, IMEX: weight of mean log10 cond2(J or D_yθ) */
+    double h;              /* DVI, IMEX step */
+    nch_norm_kind norm;    /* GramMSNorm (0, the default) or ScaledMSNorm */
+    double gram_eps;       /* GramMSNorm's ε_g ≥ 0; 0 selects NCH_GRAM_EPS_DEFAULT,
+                              so that a zero-initialised configuration keeps
+                              the authors' default 1e-8 */
+    int minimal_jets;      /* DVI: the nets carry only the jet entries the head
+                              reads (order 1 at z1 in x only, no ∂²/∂x∂x at z2):
+                              the same loss and gradient up to rounding for
+                              fewer components (GC: 11 instead of 14 per
+                              point); 0 keeps the full jets and with them the
+                              bits of the models trained before */
 } nch_loss_config;
 
 /* Tracked terms, in this order: VF: tot abs rel; VF_REG: tot abs_dz rel_dz
- * abs_reg rel_reg (the last two NaN = not computed, see above); DVI: tot abs rel reg.  "abs"/"rel" are the unweighted
- * means of the spec, "reg" the unweighted mean log10 cond2(J); tot the
- * weighted loss.  At most NCH_LOSS_NTERMS_MAX terms. */
+ * abs_reg rel_reg (the last two NaN = not computed, see above); DVI and
+ * IMEX: tot abs rel reg.  "abs"/"rel" are the unweighted means of the spec,
+ * "reg" the unweighted mean log10 cond2; tot the weighted loss.  At most
+ * NCH_LOSS_NTERMS_MAX terms. */
 #define NCH_LOSS_NTERMS_MAX 5
 size_t nch_loss_nterms(nch_loss_kind k);
 const char *nch_loss_term_name(nch_loss_kind k, size_t i); /* NULL if out of range */
@@ -62,10 +82,10 @@ const char *nch_loss_term_name(nch_loss_kind k, size_t i); /* NULL if out of ran
 int nch_loss_grad_skips_reg(const nch_loss_config *cfg);
 
 /* A sample is one row of doubles: VF and VF_REG: (z, ż) → 4d values;
- * DVI: (z0, z1, z2) → 6d values. */
+ * DVI and IMEX: (z0, z1, z2) → 6d values. */
 size_t nch_loss_sample_width(nch_loss_kind k, int d);
 
-/* 1 if the loss kind applies to the model's kind (VF: all; VF_REG, DVI: not mlp). */
+/* 1 if the loss kind applies to the model's kind (VF: all; others: not mlp). */
 int nch_loss_supports(nch_loss_kind k, nch_learnt_kind mk);
 
 typedef struct nch_loss_work nch_loss_work;
@@ -82,7 +102,8 @@ void nch_loss_work_free(nch_loss_work *w);
  * the gradient is not finite, NCH_ESING for a singular D_yθ or J,
  * NCH_ENOCONV if an SVD fails, NCH_EINVAL for a kind the model cannot do,
  * a work object of another kind or architecture, B = 0 or B > B_max, a
- * zero or non-finite DVI step.  On failure terms and grad are unspecified. */
+ * zero or non-finite DVI/IMEX step, a bad norm or a negative or non-finite
+ * gram_eps.  On failure terms and grad are unspecified. */
 int nch_loss_eval(const nch_loss_config *cfg, const nch_learnt *m, const double *params,
                   size_t B, const double *samples, double *terms, double *grad,
                   nch_loss_work *w);
@@ -90,9 +111,9 @@ int nch_loss_eval(const nch_loss_config *cfg, const nch_learnt *m, const double 
 /* The same terms for ANY model of the interface (analytic or learnt) at its
  * own parameters, B samples as one batch, no gradient: the field by
  * nch_model_field, θ and H through m->jets (order 2 at z for VF_REG; order 1
- * at z1 and 2 at z2 for DVI).  For a learnt model it equals nch_loss_eval up
+ * at z1 and 2 at z2 for DVI; order 1 at z1 for IMEX).  For a learnt model it equals nch_loss_eval up
  * to rounding.  Allocates nothing.  NCH_EINVAL for B = 0, a bad d or DVI
- * step, or VF_REG/DVI on a model without jets; otherwise as nch_loss_eval
+ * step, or VF_REG/DVI/IMEX on a model without jets; otherwise as nch_loss_eval
  * and the model's own statuses. */
 int nch_loss_values(const nch_loss_config *cfg, const nch_model *m, size_t B,
                     const double *samples, double *terms);

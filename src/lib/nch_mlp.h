@@ -5,10 +5,15 @@
  *   z ∈ Rⁿ → input map → Linear(n→w₀) → STanh → … → Linear(w_{L-2}→w_{L-1})
  *          → STanh → Linear(w_{L-1}→n_out, no bias),
  * with L = depth hidden layers and STanh σ(u) = (1 + s·u)·tanh(u), one
- * learnable s per neuron.  The input map is NCH_MLP_INPUT_AFFINE,
- * a = (z + shift) ⊙ scale with fixed shift/scale (identity until
- * nch_mlp_set_normaliser); the enum leaves room for a periodic embedding
- * with learnable phases, whose parameters would then form the first block.
+ * learnable s per neuron.  The input map is either
+ *   NCH_MLP_INPUT_AFFINE    the net's own a = (z + shift) ⊙ scale with fixed
+ *                           shift/scale (identity until
+ *                           nch_mlp_set_normaliser): n_feat = n features;
+ *   NCH_MLP_INPUT_FEATURES  n_feat features a(z) whose jets in the n
+ *                           directions the caller supplies (nch_embed.h: the
+ *                           guiding centre's periodic embedding, whose
+ *                           learnable phases are the caller's parameters),
+ *                           and whose adjoint the backward pass returns.
  *
  * Parameters: ONE contiguous double array of nch_mlp.n_params entries, so
  * that Adam, finite differences and file I/O treat them uniformly.  Blocks,
@@ -16,7 +21,7 @@
  *   for l = 0..L-1:  W_l (w_l × fan_in, row-major) at off_W[l],
  *                    b_l (w_l) at off_b[l],  s_l (w_l) at off_s[l];
  *   then             W_L (n_out × w_{L-1}, row-major) at off_W[L];
- * fan_in = n for l = 0, w_{l-1} otherwise.  The gradient has the same layout.
+ * fan_in = n_feat for l = 0, w_{l-1} otherwise.  The gradient has the same layout.
  * The normaliser's shift/scale are not parameters: they live in the struct.
  *
  * Jets: for each point, K components of every quantity, K depending on the
@@ -29,6 +34,7 @@
  * is a row-major (B·K) × width matrix, point-major and component-major inside
  * each point, so one affine layer is one dgemm over all components.  The
  * network output is therefore out[(p·K + c)·n_out + o], p < B, c < K.
+ * A pass may also carry a subset of these components (a jet pattern, below).
  * Rounding: the leading components of an order-2 pass are bitwise those of
  * an order-0 or order-1 pass; a point's jets may differ in the last bits with
  * the batch size B, as OpenBLAS's kernels depend on the number of rows.
@@ -47,10 +53,11 @@
 #define NCH_MLP_LMAX 8 /* hidden layers */
 #define NCH_MLP_KMAX (1 + NCH_MLP_NMAX + NCH_MLP_NMAX * (NCH_MLP_NMAX + 1) / 2)
 
-typedef enum { NCH_MLP_INPUT_AFFINE } nch_mlp_input;
+typedef enum { NCH_MLP_INPUT_AFFINE, NCH_MLP_INPUT_FEATURES } nch_mlp_input;
 
 typedef struct {
-    size_t n;                    /* input dimension */
+    size_t n;                    /* input dimension = jet directions */
+    size_t n_feat;               /* fan-in of the first layer (n for AFFINE) */
     size_t n_out;                /* output dimension */
     size_t depth;                /* number of hidden layers L */
     size_t width[NCH_MLP_LMAX];  /* hidden widths w_0..w_{L-1} */
@@ -70,6 +77,11 @@ typedef struct nch_mlp_work nch_mlp_work;
  * NCH_MLP_NMAX, 1 ≤ depth ≤ NCH_MLP_LMAX and all widths and n_out ≥ 1. */
 int nch_mlp_init(nch_mlp *net, size_t n, size_t depth, const size_t *width, size_t n_out);
 
+/* The same with NCH_MLP_INPUT_FEATURES: n jet directions, n_feat ≥ 1 input
+ * features.  NCH_EINVAL as above or for n_feat = 0. */
+int nch_mlp_init_features(nch_mlp *net, size_t n, size_t n_feat, size_t depth, const size_t *width,
+                          size_t n_out);
+
 /* Affine input map a = (z + shift) ⊙ scale (n entries each; typically
  * shift = −min, scale = 1/(max − min)).  NCH_EINVAL for a non-finite value. */
 int nch_mlp_set_normaliser(nch_mlp *net, const double *shift, const double *scale);
@@ -86,6 +98,29 @@ size_t nch_mlp_ncomp(size_t n, int order);
 /* Component index of ∂²/∂z_i∂z_j (either order of i, j) in an order-2 jet. */
 size_t nch_mlp_hess_comp(size_t n, size_t i, size_t j);
 
+/* ---- jet patterns -----------------------------------------------------------
+ * A pass may carry only some derivatives (the losses ask for what their
+ * heads read): the value; ∂/∂z_{dir[p]} for p < ng (directions increasing);
+ * ∂²/∂z_{dir[a]}∂z_{dir[b]} for each pair[q] = (a, b), positions a ≤ b < ng.
+ * K = 1 + ng + nh components per point, in this order.  The full pattern of
+ * an order is the layout above (ng = n, the pairs i ≤ k of the upper
+ * triangle row by row); each component is computed by the same operations whatever the
+ * others are, so a component of a smaller pattern is bitwise that of the
+ * full one. */
+typedef struct {
+    size_t ng, dir[NCH_MLP_NMAX];
+    size_t nh, pair[NCH_MLP_KMAX][2];
+} nch_mlp_jets;
+
+/* The full pattern of order 0, 1 or 2 in n directions. */
+void nch_mlp_jets_full(size_t n, int order, nch_mlp_jets *j);
+/* K, and the order (2 if any pair, 1 if any direction, else 0). */
+size_t nch_mlp_jets_ncomp(const nch_mlp_jets *j);
+int nch_mlp_jets_order(const nch_mlp_jets *j);
+/* The component of ∂/∂z_a (b < 0) or of ∂²/∂z_a∂z_b (either order), or −1
+ * if the pattern does not carry it. */
+long nch_mlp_jets_comp(const nch_mlp_jets *j, size_t a, long b);
+
 /* Workspace for batches of up to B_max points and jets up to order_max;
  * NULL on a bad argument or allocation failure. */
 nch_mlp_work *nch_mlp_work_alloc(const nch_mlp *net, size_t B_max, int order_max);
@@ -98,11 +133,30 @@ void nch_mlp_work_free(nch_mlp_work *w);
 int nch_mlp_forward(const nch_mlp *net, const double *params, size_t B, const double *z,
                     int order, nch_mlp_work *w, double *out);
 
+/* The same with a jet pattern (K = nch_mlp_jets_ncomp components per
+ * point).  NCH_EINVAL also for an invalid pattern or one beyond the work's
+ * order_max. */
+int nch_mlp_forward_jets(const nch_mlp *net, const double *params, size_t B, const double *z,
+                         const nch_mlp_jets *jets, nch_mlp_work *w, double *out);
+
 /* Given out_bar = ∂L/∂out for the latest forward on w (same shape as its
  * out), ADDS ∂L/∂params to grad (n_params, layout of params); params must be
  * those of that forward.  Overwrites the adjoint scratch in w only, so it may
  * be called again with another out_bar. */
 int nch_mlp_backward(const nch_mlp *net, const double *params, nch_mlp_work *w,
                      const double *out_bar, double *grad);
+
+/* NCH_MLP_INPUT_FEATURES: the forward pass from the features' jets A0
+ * ((B·K) × n_feat, the layout of a layer's activations; copied into w), and
+ * the backward pass, which also WRITES the columns col0 .. col0 + ncol − 1
+ * of ∂L/∂A0 into A0_bar ((B·K) × ncol; none if ncol = 0: the caller asks
+ * only for the features that carry parameters).  NCH_EINVAL as above, for
+ * columns beyond n_feat, or for a net of the other input kind (and
+ * nch_mlp_forward / nch_mlp_backward reject a FEATURES net). */
+int nch_mlp_forward_features(const nch_mlp *net, const double *params, size_t B, const double *A0,
+                             const nch_mlp_jets *jets, nch_mlp_work *w, double *out);
+int nch_mlp_backward_features(const nch_mlp *net, const double *params, nch_mlp_work *w,
+                              const double *out_bar, double *grad, double *A0_bar, size_t col0,
+                              size_t ncol);
 
 #endif
