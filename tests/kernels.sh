@@ -13,7 +13,7 @@ fail() { echo "kernels: $*"; exit 1; }
 if has avx512f && has avx512bw && has avx512vl; then second=SkylakeX
 elif has avx; then second=Sandybridge
 else second=; echo "kernels: this CPU has no AVX: only Prescott"; fi
-has sse3 || { echo "kernels: SKIP: this CPU lacks SSE3 for the Prescott kernel"; exit 0; }
+has pni || { echo "kernels: SKIP: this CPU lacks SSE3 (pni) for the Prescott kernel"; exit 0; }
 NCH_NUMENV=native OPENBLAS_CORETYPE=Prescott bash tests/pipeline.sh || fail "under OpenBLAS Prescott, FMA libm"
 if [ -n "$second" ]; then
   NCH_NUMENV=native OPENBLAS_CORETYPE=$second GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX2,-FMA,-FMA4 bash tests/pipeline.sh \

@@ -19,7 +19,7 @@ if [ $# -eq 0 ]; then
   set --
   for core in Prescott Nehalem Sandybridge Haswell SkylakeX; do
     case $core in
-      Prescott) has sse3 ;; Nehalem) has sse4_2 ;; Sandybridge) has avx ;;
+      Prescott) has pni ;; Nehalem) has sse4_2 ;; Sandybridge) has avx ;;
       Haswell) has avx2 && has fma ;; SkylakeX) has avx512f && has avx512bw && has avx512vl ;;
     esac || { echo "measure_spread: skipping $core (this CPU lacks its instructions)" >&2; continue; }
     set -- "$@" "$core" "$core+sse2"
