@@ -54,7 +54,7 @@ static params parse(int argc, char **argv)
         {"every", required_argument, 0, 'k'}, {"outdir", required_argument, 0, 'o'},
         {0, 0, 0, 0}};
     opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":", opts, NULL)) != -1;) {
         switch (c) {
         case 1: case 2: case 3: p.files[c] = optarg; break;
         case 'z': nz = nch_cli_list("--z0", optarg, p.z0, 2); break;
@@ -62,13 +62,14 @@ static params parse(int argc, char **argv)
         case 'T': p.T = nch_cli_positive("--T", optarg); break;
         case 'k': p.every = nch_cli_long("--every", optarg, 1); break;
         case 'o': p.outdir = optarg; break;
-        default: usage(argv[optind - 1]);
+        default: usage(nch_fig_bad_option(c, argv));
         }
     }
     if (optind != argc) usage(argv[optind]);
     if (!p.files[1] || !p.files[2] || !p.files[3] || nz != 2 || !(p.h > 0) || !(p.T > 0) || p.every < 1 || !p.outdir)
         usage(NULL);
     nch_cli_steps("--T", p.T, p.h);
+    nch_fig_check_start("--z0", p.z0);
     return p;
 }
 
@@ -87,8 +88,10 @@ int main(int argc, char **argv)
     }
     double *z[N_MODELS];
     size_t rows[N_MODELS], period[N_MODELS];
+    /* Every trajectory before any run, so that a size that does not fit
+     * fails before a run is reported. */
+    for (int k = 0; k < N_MODELS; k++) z[k] = nch_xalloc((size_t)n + 1, 2, sizeof(double), "--T / --h");
     for (int k = 0; k < N_MODELS; k++) {
-        z[k] = nch_xcalloc((size_t)n + 1, 2 * sizeof *z[k], "a trajectory");
         nch_run_report rep;
         if (nch_run(model[k], NCH_SCHEME_EXACT, p.h, n, p.z0, 1, z[k], &rep))
             nch_error("%s (%s): solution stops at t = %g (%s); its data end there", names[k],

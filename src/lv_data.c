@@ -21,6 +21,7 @@
 #include "nch_tsv.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
@@ -30,7 +31,8 @@ enum { N_SPLIT = 3, VF_GROUPS = 3 };
 static const char *const split_names[N_SPLIT] = {"train", "test", "val"};
 
 typedef struct {
-    long seed, n_ic, max_rounds, nt, split[N_SPLIT];
+    long seed, n_ic, nt, split[N_SPLIT];
+    int max_rounds;
     double hmin, hmax, box_pad, h;
     const char *outdir;
 } params;
@@ -54,19 +56,19 @@ static params parse(int argc, char **argv)
         {"split", required_argument, 0, 'S'},   {"outdir", required_argument, 0, 'o'},
         {0, 0, 0, 0}};
     opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":", opts, NULL)) != -1;) {
         switch (c) {
         case 's': p.seed = nch_cli_long("--seed", optarg, 0); break;
         case 'n': p.n_ic = nch_cli_long("--n-ic", optarg, 1); break;
         case 'a': p.hmin = nch_cli_double("--hmin", optarg); break;
         case 'b': p.hmax = nch_cli_double("--hmax", optarg); break;
         case 'p': p.box_pad = nch_cli_double("--box-pad", optarg); break;
-        case 'r': p.max_rounds = nch_cli_long("--max-rounds", optarg, 1); break;
+        case 'r': p.max_rounds = nch_cli_int("--max-rounds", optarg, 1, INT_MAX); break;
         case 'h': p.h = nch_cli_positive("--h", optarg); break;
         case 't': p.nt = nch_cli_long("--nt", optarg, 2); break;
         case 'S': n_split = nch_cli_positive_list("--split", optarg, split, N_SPLIT); break;
         case 'o': p.outdir = optarg; break;
-        default: usage(argv[optind - 1]);
+        default: usage(nch_fig_bad_option(c, argv));
         }
     }
     if (optind != argc) usage(argv[optind]);
@@ -124,22 +126,25 @@ int main(int argc, char **argv)
     double box[4];
     const double zeq[2] = {2, 1}; /* (c/d, a/b) */
     if (nch_energy_box(lv_energy, NULL, zeq, p.hmax, p.box_pad, box))
-        nch_die(NCH_EXIT_INPUT, "no energy box for H <= %g", p.hmax);
+        nch_die(NCH_EXIT_INPUT, "--hmax: no energy box for H <= %g around the equilibrium", p.hmax);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, (unsigned long)p.seed);
     size_t n = (size_t)p.n_ic, pts = (size_t)p.nt + 1;
-    double *ic = nch_xcalloc(2 * n, sizeof *ic, "initial conditions");
+    double *ic = nch_xalloc(n, 2, sizeof(double), "--n-ic: initial conditions");
     int rounds;
-    if (nch_lhs_energy_window(rng, n, box, lv_energy, NULL, p.hmin, p.hmax, (int)p.max_rounds, ic, &rounds))
-        nch_die(NCH_EXIT_INPUT, "fewer than %zu initial conditions with %g <= H <= %g after %ld rounds", n, p.hmin,
-                p.hmax, p.max_rounds);
+    int rc = nch_lhs_energy_window(rng, n, box, lv_energy, NULL, p.hmin, p.hmax, p.max_rounds, ic, &rounds);
+    if (rc == NCH_ENOMEM)
+        nch_die(NCH_EXIT_INPUT, "--n-ic, --max-rounds: cannot allocate a round's candidates (%zu ICs)", n);
+    if (rc)
+        nch_die(NCH_EXIT_INPUT, "--hmin, --hmax: fewer than %zu initial conditions with %g <= H <= %g after %d rounds",
+                n, p.hmin, p.hmax, p.max_rounds);
     gsl_rng_free(rng);
 
-    double *traj = nch_xcalloc(n * pts, 2 * sizeof *traj, "trajectories");
+    double *traj = nch_xalloc(n, pts, 2 * sizeof *traj, "--n-ic, --nt: trajectories");
     for (size_t i = 0; i < n; i++) {
         nch_ode_report rep;
-        int rc = nch_ode_solve_model(&lv, NCH_ODE_RTOL, NCH_ODE_ATOL, 0, p.h, (size_t)p.nt, ic + 2 * i,
-                                     traj + 2 * pts * i, &rep);
+        rc = nch_ode_solve_model(&lv, NCH_ODE_RTOL, NCH_ODE_ATOL, 0, p.h, (size_t)p.nt, ic + 2 * i,
+                                traj + 2 * pts * i, &rep);
         if (rc)
             nch_die(NCH_EXIT_FAILED_RUN, "trajectory %zu from (%.17g, %.17g) failed at t = %g: %s", i, ic[2 * i],
                     ic[2 * i + 1], rep.t, nch_strerror(rc));
@@ -168,7 +173,7 @@ int main(int argc, char **argv)
         /* Vector-field points: group g of the near-equal thirds of the split
          * takes the time indices g..g + nt − 2 of each of its trajectories. */
         size_t per = pts - (VF_GROUPS - 1), nvf = ntraj * per;
-        double *vz = nch_xcalloc(nvf, 2 * sizeof *vz, "vector-field points"), *vt = nch_xcalloc(nvf, sizeof *vt, "times");
+        double *vz = nch_xalloc(nvf, 2, sizeof(double), "vector-field points"), *vt = nch_xalloc(nvf, 1, sizeof(double), "times");
         size_t k = 0, start = 0;
         for (size_t g = 0; g < VF_GROUPS; g++) {
             size_t size = ntraj / VF_GROUPS + (g < ntraj % VF_GROUPS);
@@ -180,7 +185,7 @@ int main(int argc, char **argv)
                 }
             start += size;
         }
-        double *f = nch_xcalloc(nvf, 2 * sizeof *f, "field values");
+        double *f = nch_xalloc(nvf, 2, sizeof(double), "field values");
         if (nch_model_field(&lv, nvf, vz, f)) nch_die(NCH_EXIT_FAILED_RUN, "field evaluation failed");
         snprintf(path, sizeof path, "%s/vf-%s.tsv", p.outdir, split_names[s]);
         nch_ofile_xopen(&fv, path);

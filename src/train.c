@@ -64,11 +64,11 @@ static params parse(int argc, char **argv)
         {"output", required_argument, 0, 'o'},    {"trace", required_argument, 0, 't'},
         {"summary", required_argument, 0, 'y'},   {0, 0, 0, 0}};
     opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, "o:", opts, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1;) {
         switch (c) {
         case 'N': p.name = optarg; break;
         case 'k': p.kind = optarg; break;
-        case 'd': p.d = (int)nch_cli_long("--d", optarg, 1); break;
+        case 'd': p.d = nch_cli_int("--d", optarg, 1, NCH_DMAX); break;
         case 'w': p.n_widths = nch_cli_positive_list("--widths", optarg, p.widths, MAX_WIDTHS); break;
         case 'n': p.normaliser = optarg; break;
         case 'l': p.loss = optarg; break;
@@ -84,7 +84,10 @@ static params parse(int argc, char **argv)
                 nch_die(NCH_EXIT_USAGE, "--gram-ratio-quantiles: expected 0 < P1 < P2 <= 1 (%s)", optarg);
             p.gram_mode = 3;
             break;
-        case 'W': p.reg_weight = nch_cli_double("--reg-weight", optarg); break;
+        case 'W':
+            p.reg_weight = nch_cli_double("--reg-weight", optarg);
+            if (p.reg_weight < 0) nch_die(NCH_EXIT_USAGE, "--reg-weight: must be >= 0 (%s)", optarg);
+            break;
         case 'h': p.h = nch_cli_positive("--h", optarg); break;
         case 's': p.schedule = optarg; break;
         case 'b': p.batch = (size_t)nch_cli_long("--batch", optarg, 1); break;
@@ -94,7 +97,7 @@ static params parse(int argc, char **argv)
         case 'o': p.model = optarg; break;
         case 't': p.trace = optarg; break;
         case 'y': p.summary = optarg; break;
-        default: usage(argv[optind - 1]);
+        default: usage(nch_fig_bad_option(c, argv));
         }
     }
     if (optind != argc) usage(argv[optind]);
@@ -102,7 +105,8 @@ static params parse(int argc, char **argv)
         !p.batch || p.seed < 0 || !p.train || !p.test || !p.model || !p.trace || !p.summary)
         usage(NULL);
     for (size_t i = 0; i < p.n_widths; i++)
-        if (p.widths[i] != floor(p.widths[i])) nch_die(NCH_EXIT_USAGE, "--widths: not an integer (%g)", p.widths[i]);
+        if (p.widths[i] != floor(p.widths[i]) || p.widths[i] > NCH_LEARNT_WIDTH_MAX)
+            nch_die(NCH_EXIT_USAGE, "--widths: not an integer in 1..%d (%g)", NCH_LEARNT_WIDTH_MAX, p.widths[i]);
     if (strcmp(p.normaliser, "train") && strcmp(p.normaliser, "none"))
         nch_die(NCH_EXIT_USAGE, "--normaliser: expected train or none (%s)", p.normaliser);
     return p;
@@ -126,8 +130,10 @@ static nch_loss_config loss_config(const params *p, const nch_dataset *train)
     }
     double r = p->ratio;
     if (p->gram_mode == 3) {
-        if (nch_dataset_step_ratio(train, p->quantiles[0], p->quantiles[1], &r))
+        int rc = nch_dataset_step_ratio(train, p->quantiles[0], p->quantiles[1], &r);
+        if (rc == NCH_EINVAL)
             nch_die(NCH_EXIT_USAGE, "--gram-ratio-quantiles: needs trajectory data (%s)", p->train);
+        if (rc) nch_exit(NCH_EXIT_INPUT); /* reported with the file and quantiles */
     }
     cfg.abs_w = p->gram_mode == 1 ? p->gram[0] : r / (1 + r);
     cfg.rel_w = p->gram_mode == 1 ? p->gram[1] : 1 / (1 + r);
@@ -162,6 +168,8 @@ int main(int argc, char **argv)
         nch_dataset_bounds(&train, lo, hi);
         for (int c = 0; c < 2 * p.d; c++) {
             if (!(hi[c] > lo[c])) nch_die(NCH_EXIT_INPUT, "%s: coordinate %d is constant", p.train, c + 1);
+            if (!isfinite(hi[c] - lo[c]))
+                nch_die(NCH_EXIT_INPUT, "%s: coordinate %d spans more than a double (%g to %g)", p.train, c + 1, lo[c], hi[c]);
             shift[c] = -lo[c];
             scale[c] = 1 / (hi[c] - lo[c]);
         }
@@ -170,7 +178,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < p.n_widths; i++) widths[i] = (size_t)p.widths[i];
     nch_learnt model;
     if (nch_learnt_create(&model, kind, p.d, p.n_widths, widths, normalise ? shift : NULL, normalise ? scale : NULL))
-        nch_die(NCH_EXIT_USAGE, "cannot build a %s model with these widths", p.kind);
+        nch_die(NCH_EXIT_INPUT, "--widths: cannot allocate a %s model of these widths", p.kind);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, (unsigned long)p.seed);
     nch_learnt_init_params(&model, rng);
@@ -182,18 +190,28 @@ int main(int argc, char **argv)
     nch_ofile trace;
     nch_ofile_xopen(&trace, p.trace);
     nch_tsv_provenance(trace.fp);
-    fprintf(trace.fp, "# model: %s (%s, d %d, widths", p.name, p.kind, p.d);
-    for (size_t i = 0; i < p.n_widths; i++) fprintf(trace.fp, " %zu", widths[i]);
-    fprintf(trace.fp, ", normaliser %s)\n", p.normaliser);
+    char list[MAX_WIDTHS * 12] = "";
+    for (size_t i = 0; i < p.n_widths; i++) snprintf(list + strlen(list), sizeof list - strlen(list), " %zu", widths[i]);
+    nch_tsv_param(trace.fp, "model", "%s (%s, d %d, widths%s, normaliser %s)", p.name, p.kind, p.d, list, p.normaliser);
     nch_tsv_param(trace.fp, "loss", "%s, Gram weights %.17g %.17g, reg weight %.17g", p.loss, loss.abs_w,
                   loss.rel_w, loss.reg_weight);
     nch_tsv_param(trace.fp, "schedule", "%s, batch %zu, seed %ld", p.schedule, p.batch, p.seed);
     nch_tsv_param(trace.fp, "data", "train %s (%zu samples), test %s (%zu samples)", p.train, train.n, p.test, test.n);
     nch_train_summary sum;
     int rc = nch_train(&model, &cfg, &train, &test, trace.fp, &sum);
+    const char *set = sum.fail_test ? p.test : p.train;
+    if (rc == NCH_EDEGEN) {
+        char where[96];
+        snprintf(where, sizeof where, ", stage %zu, epoch %ld", sum.fail_stage, sum.fail_epoch);
+        nch_loss_gram_error(loss.kind, p.d, set, sum.fail_batch, sum.fail_batch_size, where, sum.fail_gram_ratio);
+        nch_exit(NCH_EXIT_INPUT);
+    }
+    if (rc == NCH_ENOMEM)
+        nch_die(NCH_EXIT_INPUT, "--widths, --batch: cannot allocate the training's work space (%zu parameters, batch %zu)",
+                model.n_params, p.batch);
     if (rc)
-        nch_die(NCH_EXIT_FAILED_RUN, "%s: training failed at stage %zu, epoch %ld, batch %zu: %s", p.name,
-                sum.fail_stage, sum.fail_epoch, sum.fail_batch, nch_strerror(rc));
+        nch_die(NCH_EXIT_FAILED_RUN, "%s: training failed at stage %zu, epoch %ld, batch %zu of %s: %s", p.name,
+                sum.fail_stage, sum.fail_epoch, sum.fail_batch, set, nch_strerror(rc));
     nch_ofile_xcommit(&trace);
     if (nch_learnt_save(&model, p.model)) nch_exit(NCH_EXIT_INPUT);
 

@@ -17,6 +17,7 @@
 #include "nch_scheme.h"
 
 #include <gsl/gsl_eigen.h>
+#include <float.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_rng.h>
 #include <stdlib.h>
@@ -717,9 +718,49 @@ static void test_names_and_rejections(void **state)
     gsl_rng_free(r);
 }
 
+/* The Gram check (issue 11): all-zero targets, collinear targets and a batch
+ * of fewer than 2d samples are degenerate, for the check and for every loss
+ * call; a generic batch is not, and the limit is the stated 2d (B + 2) u. */
+static void test_degenerate_gram(void **state)
+{
+    (void)state;
+    assert_close(nch_loss_gram_limit(1, 500), 2.0 * 502 * DBL_EPSILON / 2, 1e-15, 0);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 8);
+    nch_learnt nc;
+    make_model(&nc, NCH_LEARNT_NONCANONICAL, 1, 0, r);
+    nch_loss_work *w = nch_loss_work_alloc(&nc, NCH_LOSS_VF, B);
+    assert_non_null(w);
+    double samples[B * 4], terms[5], ratio;
+    make_samples(&nc, NCH_LOSS_VF, r, samples);
+    const nch_loss_config vf = {NCH_LOSS_VF, 1, 1, 0, 0};
+    assert_int_equal(nch_loss_gram_ratio(NCH_LOSS_VF, 1, B, samples, &ratio), NCH_OK);
+    assert_true(ratio > nch_loss_gram_limit(1, B) && ratio <= 1);
+    assert_int_equal(nch_loss_gram_ratio(NCH_LOSS_VF, 1, 1, samples, &ratio), NCH_EDEGEN);
+    assert_int_equal(nch_loss_eval(&vf, &nc, nc.params, 1, samples, terms, NULL, w), NCH_EDEGEN);
+    for (int i = 0; i < B; i++) { /* collinear: ż_i = c_i (1, 3) */
+        samples[4 * i + 2] = 0.1 * (i + 1);
+        samples[4 * i + 3] = 0.3 * (i + 1);
+    }
+    assert_int_equal(nch_loss_gram_ratio(NCH_LOSS_VF, 1, B, samples, &ratio), NCH_EDEGEN);
+    assert_true(ratio <= nch_loss_gram_limit(1, B));
+    for (int i = 0; i < B; i++) samples[4 * i + 2] = samples[4 * i + 3] = 0;
+    assert_int_equal(nch_loss_gram_ratio(NCH_LOSS_VF, 1, B, samples, &ratio), NCH_EDEGEN);
+    assert_true(ratio == 0);
+    assert_int_equal(nch_loss_eval(&vf, &nc, nc.params, B, samples, terms, NULL, w), NCH_EDEGEN);
+    nch_model lv;
+    nch_lv_model(&lv);
+    for (int i = 0; i < B; i++) samples[4 * i] = samples[4 * i + 1] = 1 + 0.1 * i;
+    assert_int_equal(nch_loss_values(&vf, &lv, B, samples, terms), NCH_EDEGEN);
+    nch_loss_work_free(w);
+    nch_learnt_free(&nc);
+    gsl_rng_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_degenerate_gram),
         cmocka_unit_test(test_names_and_rejections),
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_values_lv),

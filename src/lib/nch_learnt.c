@@ -382,7 +382,7 @@ static int read_header(reader *r, nch_learnt *m)
             nch_error("%s:%zu: more than %d hidden layers", r->path, r->lineno, NCH_MLP_LMAX);
             return NCH_EINVAL;
         }
-        if ((rc = read_size(r, "width", 1, 1000000, &widths[depth++]))) return rc;
+        if ((rc = read_size(r, "width", 1, NCH_LEARNT_WIDTH_MAX, &widths[depth++]))) return rc;
     }
     if (depth == 0) {
         nch_error("%s:%zu: no hidden widths", r->path, r->lineno);

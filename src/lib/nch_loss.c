@@ -4,6 +4,7 @@
 #include "nch_reg.h"
 #include "nch_scheme.h"
 
+#include <float.h>
 #include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
@@ -135,14 +136,29 @@ static void scaler(nch_loss_kind k, int d, const double *sample, double *s)
         s[c] = k == NCH_LOSS_DVI ? sample[2 * n + c] - sample[n + c] : sample[n + c];
 }
 
-/* W = U diag(1/(√S + 1e-8)) Vᵀ for M = (1/B) Σ s_i s_iᵀ = U diag(S) Vᵀ, s_i
- * the scalers of the B samples; W is n×n row-major. */
-static int gram_whitener(nch_loss_kind k, int d, size_t B, const double *samples, double *W)
+double nch_loss_gram_limit(int d, size_t B)
+{
+    /* M̂ = fl((1/B) Σ s_i s_iᵀ) by recursive summation: each entry is off by
+     * at most γ_{B+1} (1/B) Σ |s_ia s_ib| ≤ γ_{B+1} √(M_aa M_bb) ≤ γ_{B+1} λ_max
+     * (Cauchy–Schwarz; a diagonal entry is at most λ_max), γ_k ≈ k u, so
+     * ‖M̂ − M‖₂ ≤ n (B + 1) u λ_max; dgesvd adds a backward error of about
+     * n u ‖M̂‖₂.  By Weyl's inequality the computed λ_min is then within
+     * n (B + 2) u λ_max of the exact one: at or below that it cannot be told
+     * from a singular M, and the whitening 1/(√S + 1e-8) would set the
+     * weight of that direction from rounding and the 1e-8, not from data. */
+    const double n = 2.0 * d, u = DBL_EPSILON / 2;
+    return n * ((double)B + 2) * u;
+}
+
+/* M = (1/B) Σ s_i s_iᵀ = U diag(S) Vᵀ (S descending), s_i the scalers of the
+ * B samples; NCH_ENONFIN if M is not finite, NCH_EDEGEN if it is
+ * numerically singular (S[n−1] ≤ limit · S[0]). */
+static int gram_svd(nch_loss_kind k, int d, size_t B, const double *samples, double *S, double *U,
+                    double *VT)
 {
     const int n = 2 * d;
     const size_t width = nch_loss_sample_width(k, d);
-    double M[NCH_ZMAX * NCH_ZMAX] = {0}, S[NCH_ZMAX], U[NCH_ZMAX * NCH_ZMAX],
-           VT[NCH_ZMAX * NCH_ZMAX], superb[NCH_ZMAX], s[NCH_ZMAX];
+    double M[NCH_ZMAX * NCH_ZMAX] = {0}, superb[NCH_ZMAX], s[NCH_ZMAX];
     for (size_t i = 0; i < B; i++) {
         scaler(k, d, samples + i * width, s);
         for (int a = 0; a < n; a++)
@@ -155,6 +171,42 @@ static int gram_whitener(nch_loss_kind k, int d, size_t B, const double *samples
     lapack_int info = LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'A', 'A', n, n, M, n, S, U, n, VT, n,
                                      superb);
     if (info != 0) return NCH_ENOCONV;
+    return S[n - 1] > nch_loss_gram_limit(d, B) * S[0] ? NCH_OK : NCH_EDEGEN;
+}
+
+int nch_loss_gram_ratio(nch_loss_kind k, int d, size_t B, const double *samples, double *ratio)
+{
+    if ((size_t)k >= NLOSS || d < 1 || d > NCH_DMAX || B == 0) return NCH_EINVAL;
+    double S[NCH_ZMAX], U[NCH_ZMAX * NCH_ZMAX], VT[NCH_ZMAX * NCH_ZMAX];
+    for (int i = 0; i < NCH_ZMAX; i++) S[i] = NAN;
+    int rc = gram_svd(k, d, B, samples, S, U, VT);
+    *ratio = S[0] > 0 ? S[2 * d - 1] / S[0] : S[0] == 0 ? 0 : NAN; /* NaN: M not finite */
+    return rc;
+}
+
+void nch_loss_gram_error(nch_loss_kind k, int d, const char *path, size_t batch, size_t B,
+                         const char *where, double ratio)
+{
+    nch_error("%s: batch %zu (%zu samples%s): degenerate data: the Gram matrix of the %s is "
+              "singular (smallest/largest eigenvalue %.3g, limit %.3g)", path, batch, B, where,
+              k == NCH_LOSS_DVI ? "steps z2 - z1" : "targets", ratio, nch_loss_gram_limit(d, B));
+}
+
+int nch_loss_check_set(nch_loss_kind k, const nch_dataset *ds)
+{
+    double ratio;
+    if (nch_loss_gram_ratio(k, ds->d, ds->n, ds->samples, &ratio) != NCH_EDEGEN) return NCH_OK;
+    nch_loss_gram_error(k, ds->d, ds->path, 1, ds->n, ", the whole file", ratio);
+    return NCH_EDEGEN;
+}
+
+/* W = U diag(1/(√S + 1e-8)) Vᵀ from gram_svd; W is n×n row-major. */
+static int gram_whitener(nch_loss_kind k, int d, size_t B, const double *samples, double *W)
+{
+    const int n = 2 * d;
+    double S[NCH_ZMAX], U[NCH_ZMAX * NCH_ZMAX], VT[NCH_ZMAX * NCH_ZMAX];
+    int rc = gram_svd(k, d, B, samples, S, U, VT);
+    if (rc != NCH_OK) return rc;
     for (int a = 0; a < n; a++)
         for (int b = 0; b < n; b++) {
             double v = 0;

@@ -6,7 +6,11 @@
  *   ũ_i = u_i W, s̃_i = s_i W (row vectors),  n(v) = (1/2d) Σ_c v_c²,
  *   abs = (1/B) Σ n(ũ_i),  rel = (1/B) Σ n(ũ_i)/(1e-8 + n(s̃_i)),
  *   N = abs_w·abs + rel_w·rel.
- * W depends on the data only and is a constant for the gradient.
+ * W depends on the data only and is a constant for the gradient.  A batch
+ * whose M is numerically singular — smallest eigenvalue at most
+ * nch_loss_gram_limit(d, B) times the largest, as for all-zero or collinear
+ * targets, or fewer than 2d samples — is degenerate data: every loss call
+ * returns NCH_EDEGEN for it instead of a whitening that rounding would set.
  *
  * The losses, for a model (nch_learnt) with parameters p:
  *   VF      (z, ż):        N(f(z) − ż; ż), f the model's field (any kind);
@@ -31,6 +35,7 @@
 #ifndef NCH_LOSS_H
 #define NCH_LOSS_H
 
+#include "nch_dataset.h"
 #include "nch_learnt.h"
 
 #include <stddef.h>
@@ -68,6 +73,29 @@ size_t nch_loss_sample_width(nch_loss_kind k, int d);
 /* 1 if the loss kind applies to the model's kind (VF: all; VF_REG, DVI: not mlp). */
 int nch_loss_supports(nch_loss_kind k, nch_learnt_kind mk);
 
+/* The limit ρ of the Gram check for B samples of dimension 2d: a computed
+ * λ_min ≤ ρ λ_max cannot be told from 0 in float64.  ρ = 2d (B + 2) u,
+ * u = 2^-53 (derivation in nch_loss.c): 1.1e-13 for d = 1, B = 500. */
+double nch_loss_gram_limit(int d, size_t B);
+
+/* The Gram check of one batch of B samples of loss kind k: *ratio =
+ * λ_min/λ_max of M (0 for M = 0, NaN if M is not finite); NCH_OK, NCH_EDEGEN
+ * for a degenerate batch, NCH_ENONFIN if M is not finite, NCH_ENOCONV if
+ * the SVD fails, NCH_EINVAL for a bad kind, d or B = 0.  The losses run the
+ * same check. */
+int nch_loss_gram_ratio(nch_loss_kind k, int d, size_t B, const double *samples, double *ratio);
+
+/* The one message for a degenerate batch: "PATH: batch B (N samples WHERE):
+ * degenerate data: the Gram matrix of the targets (VF) / steps z2 − z1 (DVI)
+ * is singular (smallest/largest eigenvalue RATIO, limit ρ)". */
+void nch_loss_gram_error(nch_loss_kind k, int d, const char *path, size_t batch, size_t B,
+                         const char *where, double ratio);
+
+/* The Gram check of a whole dataset as one batch (what bin/evaluate and the
+ * figures' regulariser values use): NCH_OK, or NCH_EDEGEN after the message
+ * above naming ds->path. */
+int nch_loss_check_set(nch_loss_kind k, const nch_dataset *ds);
+
 typedef struct nch_loss_work nch_loss_work;
 
 /* Workspace for loss kind k on models of m's architecture, batches of up to
@@ -78,8 +106,8 @@ void nch_loss_work_free(nch_loss_work *w);
 /* Loss of the model with parameters `params` (n_params, may differ from
  * m->params: the trainer and finite differences pass their own) on B
  * samples (B × width row-major): terms[nch_loss_nterms] filled; if grad is
- * not NULL it is OVERWRITTEN with ∂tot/∂params.  NCH_ENONFIN if a computed term or
- * the gradient is not finite, NCH_ESING for a singular D_yθ or J,
+ * not NULL it is OVERWRITTEN with ∂tot/∂params.  NCH_EDEGEN for a degenerate
+ * batch (above), NCH_ENONFIN if a computed term or the gradient is not finite, NCH_ESING for a singular D_yθ or J,
  * NCH_ENOCONV if an SVD fails, NCH_EINVAL for a kind the model cannot do,
  * a work object of another kind or architecture, B = 0 or B > B_max, a
  * zero or non-finite DVI step.  On failure terms and grad are unspecified. */
