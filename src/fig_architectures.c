@@ -91,16 +91,23 @@ int main(int argc, char **argv)
     /* Every trajectory before any run, so that a size that does not fit
      * fails before a run is reported. */
     for (int k = 0; k < N_MODELS; k++) z[k] = nch_xalloc((size_t)n + 1, 2, sizeof(double), "--T / --h");
+    /* The reference (k = 0) first: a failure there is fatal, before any
+     * learnt model's stop is reported. */
     for (int k = 0; k < N_MODELS; k++) {
         nch_run_report rep;
-        if (nch_run(model[k], NCH_SCHEME_EXACT, p.h, n, p.z0, 1, z[k], &rep))
-            nch_error("%s (%s): solution stops at t = %g (%s); its data end there", names[k],
-                      k ? p.files[k] : "lv", (double)rep.rows * p.h, nch_strerror(rep.status));
+        int rc = nch_run(model[k], NCH_SCHEME_EXACT, p.h, n, p.z0, 1, z[k], &rep);
+        if (rc && k == 0)
+            nch_die(NCH_EXIT_FAILED_RUN, "--z0: the reference solution stops at t = %g (%s)", (double)rep.rows * p.h,
+                    nch_strerror(rc));
+        if (rc)
+            nch_error("%s (%s): solution stops at t = %g (%s); its data end there", names[k], p.files[k],
+                      (double)rep.rows * p.h, nch_strerror(rc));
         if (!rep.rows) nch_die(NCH_EXIT_FAILED_RUN, "%s: no solution at all", names[k]);
         rows[k] = rep.rows;
         period[k] = nch_period_index(z[k], rows[k], 2);
+        if (k == 0 && !period[0])
+            nch_die(NCH_EXIT_FAILED_RUN, "--T: the reference orbit does not close before T = %g", p.T);
     }
-    if (!period[0]) nch_die(NCH_EXIT_FAILED_RUN, "the reference orbit does not close before T = %g", p.T);
     double P = (double)(period[0] - 1) * p.h;
 
     nch_ofile numbers;

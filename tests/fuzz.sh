@@ -8,13 +8,13 @@
 # The mutations and checks are tests/fuzz.c's; this script makes the corpus
 # of small valid inputs with the plain programs and runs it.
 #   NCH_FUZZ_SEED  seed (default: a fresh random one, printed)
-#   NCH_FUZZ_N     mutated inputs (default 300)
+#   NCH_FUZZ_N     mutated inputs (default 100, a few seconds)
 #   NCH_FUZZ_ONLY  replay input I alone (the seed is needed too)
 #   NCH_FUZZ_JOBS  inputs run at a time (default: the cores)
 #   NCH_FUZZ_TIMEOUT  seconds an input may run (default 3)
 set -eu -o pipefail
 seed=${NCH_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
-n=${NCH_FUZZ_N:-300}
+n=${NCH_FUZZ_N:-100}
 jobs=${NCH_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
 echo "fuzz: seed $seed, $n mutated inputs; replay with NCH_FUZZ_SEED=$seed bash tests/fuzz.sh"
 for p in build/tests/fuzz build/san/bin/simulate; do

@@ -180,13 +180,14 @@ int nch_learnt_create(nch_learnt *m, nch_learnt_kind kind, int d, size_t depth,
         m->n_params += m->net[k].n_params;
     }
     m->normalised = shift != NULL;
-    m->params = calloc(m->n_params, sizeof *m->params);
+    m->params = nch_alloc(m->n_params, 1, sizeof *m->params);
+    if (m->params) memset(m->params, 0, m->n_params * sizeof *m->params);
     int status = m->params ? NCH_OK : NCH_ENOMEM;
     const int order = kind == NCH_LEARNT_MLP ? 0 : 2;
     const size_t K = nch_mlp_ncomp(n, order);
     for (size_t k = 0; k < m->n_nets && status == NCH_OK; k++) {
         m->work[k] = nch_mlp_work_alloc(&m->net[k], NCH_LEARNT_CHUNK, order);
-        m->out[k] = malloc(NCH_LEARNT_CHUNK * K * n_out[k] * sizeof *m->out[k]);
+        m->out[k] = nch_alloc(NCH_LEARNT_CHUNK * K, n_out[k], sizeof *m->out[k]);
         if (!m->work[k] || !m->out[k]) status = NCH_ENOMEM;
     }
     if (status != NCH_OK) {

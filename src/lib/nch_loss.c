@@ -109,13 +109,13 @@ nch_loss_work *nch_loss_work_alloc(const nch_learnt *m, nch_loss_kind k, size_t 
     int ok = 1;
     for (size_t s = 0; s < w->nsets && ok; s++) {
         const size_t K = nch_mlp_ncomp(n, w->order_max[s]);
-        w->z[s] = malloc(B_max * n * sizeof *w->z[s]);
+        w->z[s] = nch_alloc(B_max, n, sizeof *w->z[s]);
         ok = w->z[s] != NULL;
         for (size_t j = 0; j < m->n_nets && ok; j++) {
-            const size_t len = B_max * K * m->net[j].n_out;
+            /* B_max × K × n_out values; the work allocation bounds B_max K. */
             w->mw[s][j] = nch_mlp_work_alloc(&m->net[j], B_max, w->order_max[s]);
-            w->out[s][j] = malloc(len * sizeof *w->out[s][j]);
-            w->bar[s][j] = malloc(len * sizeof *w->bar[s][j]);
+            w->out[s][j] = w->mw[s][j] ? nch_alloc(B_max * K, m->net[j].n_out, sizeof *w->out[s][j]) : NULL;
+            w->bar[s][j] = w->mw[s][j] ? nch_alloc(B_max * K, m->net[j].n_out, sizeof *w->bar[s][j]) : NULL;
             ok = w->mw[s][j] && w->out[s][j] && w->bar[s][j];
         }
     }
