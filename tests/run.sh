@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs the test binaries and shell tests given as arguments, counts cmocka
-# test cases (and one case per shell test) and ends with "N passed, N failed".
+# test cases (and one case per shell test; a passing one shows its last
+# line, e.g. how many inputs the fuzz harness tried) and ends with
+# "N passed, N failed".
 set -u -o pipefail
 passed=0 failed=0 failed_names=()
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for t in "$@"; do
   case "$t" in
-    *.sh) if bash "$t" >"$log" 2>&1; then passed=$((passed + 1)); echo "PASS $t"
+    *.sh) if bash "$t" >"$log" 2>&1; then passed=$((passed + 1)); echo "PASS $t: $(tail -n 1 "$log")"
           else failed=$((failed + 1)); failed_names+=("$t"); echo "FAIL $t"; sed 's/^/    /' "$log"; fi ;;
     *)    "$t" >"$log" 2>&1; rc=$?
           p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
