@@ -116,4 +116,12 @@ bin/fig_regularization --noreg-dvi "$o" --noreg-rk4 "$o" --reg-dvi "$o" --reg-rk
 bin/long_run --model "$tmp/flat.model" --scheme dvi --ic 1,1 --h 0.1 --steps 4 --every 2 --out "$tmp/flat" 2>/dev/null
 awk -F'\t' '!/^#/ { exit !($5 == 4 && $6 == 0) }' "$tmp/flat_outcome.tsv" || fail "long_run: steps of a run that cannot start"
 awk -F'\t' '!/^#/ { exit !($2 == 0 && $3 == 1 && $4 == 1) }' "$tmp/flat_stop.tsv" || fail "long_run: stop state of a run that cannot start"
+# Found while hardening: a trajectory file without a trajectory of three
+# states gives no snapshot triplet; the training shuffled an empty set and
+# GSL's error handler aborted (status 134).
+printf '0\t0\t0\t1\t1\n0\t1\t0.1\t1.1\t0.9\n1\t0\t0\t2\t1\n1\t1\t0.1\t2.1\t1.2\n' >"$tmp/pairs.tsv"
+refused 1 "$tmp/p.model" "^train: $tmp/pairs.tsv: no trajectory with three states" \
+  env NCH_VERBOSE=0 bin/train --name p --kind noncanonical --d 1 --widths 3 --normaliser train --loss dvi --h 0.1 \
+  --gram-ratio 1 --reg-weight 1e-8 --schedule 1e-2:1 --batch 8 --seed 1 --train "$tmp/pairs.tsv" \
+  --test "$tmp/pairs.tsv" -o "$tmp/p.model" --trace "$tmp/p.trace" --summary "$tmp/p.summary"
 echo "hardening: sizes checked, learnt domain, degenerate data, 0/0 ratio, messages, names OK"

@@ -131,6 +131,7 @@ static void malformed_files_are_rejected(void **state)
         "0\t0\t0\t1\tnan\n0\t1\t0.1\t1\t2\n",                /* non-finite */
         "0\t0\t0\t1\t2\t3\n",                                /* extra column */
         "# only a header\n",                                 /* no rows */
+        "0\t0\t0\t1\t2\n0\t1\t0.1\t1\t2\n",                  /* two states: no triplet */
     };
     nch_dataset ds;
     for (size_t i = 0; i < sizeof bad_traj / sizeof *bad_traj; i++) {

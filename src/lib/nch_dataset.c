@@ -45,7 +45,7 @@ int nch_dataset_read_vf(const char *path, int d, nch_dataset *ds)
     if (!ds->samples) {
         free(rows);
         nch_dataset_free(ds);
-        return no_memory(path, n, ds->width);
+        return no_memory(path, n, 4 * (size_t)d);
     }
     for (size_t i = 0; i < n; i++) {
         const double *r = rows + i * (size_t)ncol;
@@ -134,6 +134,11 @@ int nch_dataset_read_traj(const char *path, int d, nch_dataset *ds)
     }
     size_t dim = 2 * (size_t)d, triplets = 0;
     for (size_t t = 0; t < ds->n_traj; t++) triplets += ds->traj_len[t] > 2 ? ds->traj_len[t] - 2 : 0;
+    if (!triplets) {
+        nch_error("%s: no trajectory with three states (no snapshot triplet)", path);
+        nch_dataset_free(ds);
+        return NCH_EINVAL;
+    }
     ds->width = 3 * dim;
     ds->n = triplets;
     ds->samples = nch_alloc(triplets, ds->width, sizeof *ds->samples);

@@ -6,7 +6,8 @@
  * 2d derivatives) → samples (z, ż), 4d values each.
  * Trajectory file: "# traj step t x y" (d > 1: x1..xd y1..yd), trajectories
  * in order, steps 0..n consecutive, a uniform time step → snapshot triplets
- * (z_j, z_{j+1}, z_{j+2}) of each trajectory, 6d values each, plus the
+ * (z_j, z_{j+1}, z_{j+2}) of each trajectory, 6d values each (at least one:
+ * a file without a trajectory of three states is refused), plus the
  * states themselves (for normaliser bounds and the DVI loss weights). */
 #ifndef NCH_DATASET_H
 #define NCH_DATASET_H
