@@ -11,7 +11,7 @@
 #   NCH_FUZZ_N     mutated inputs (default 100, a few seconds)
 #   NCH_FUZZ_ONLY  replay input I alone (the seed is needed too)
 #   NCH_FUZZ_JOBS  inputs run at a time (default: the cores)
-#   NCH_FUZZ_TIMEOUT  seconds an input may run (default 3)
+#   NCH_FUZZ_TIMEOUT  seconds an input may run (default 2)
 set -eu -o pipefail
 seed=${NCH_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 n=${NCH_FUZZ_N:-100}
@@ -37,4 +37,4 @@ mkdir -p "$c"
     bin/long_run --model "$c/nc.model" --scheme $s --ic 1,1 --ic 2,1.5 --h 0.1 --steps 20 --every 5 --out "$c/lr_$s"
   done
 } >"$tmp/corpus.log" 2>&1 || { echo "fuzz: making the corpus failed"; cat "$tmp/corpus.log"; exit 1; }
-build/tests/fuzz "$c" build/san/bin "$tmp" "$seed" "$n" "$jobs" "${NCH_FUZZ_TIMEOUT:-3}" ${NCH_FUZZ_ONLY:+"$NCH_FUZZ_ONLY"}
+build/tests/fuzz "$c" build/san/bin "$tmp" "$seed" "$n" "$jobs" "${NCH_FUZZ_TIMEOUT:-2}" ${NCH_FUZZ_ONLY:+"$NCH_FUZZ_ONLY"}
