@@ -105,7 +105,7 @@ bin/%: src/%.c $(LIB) $(TOOLCHAIN) | bin build/dep $(ENV_STAMP)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -MF build/dep/$*.d -MT $@ $< $(LIB) $(LDLIBS) -o $@
 # Training is the expensive step: bin/train links only the modules it uses,
 # so that editing a figure's helpers does not retrain every model.
-TRAIN_OBJ := $(foreach m,err tsv cli fig dataset embed learnt mlp model gram loss loss_vf loss_reg loss_dvi loss_imex reg scheme train adam numenv,build/obj/nch_$(m).o)
+TRAIN_OBJ := $(foreach m,err tsv cli fig lv dataset embed learnt mlp model gram loss loss_vf loss_reg loss_dvi loss_imex reg scheme train adam numenv,build/obj/nch_$(m).o)
 bin/train: src/train.c $(TRAIN_OBJ) $(TOOLCHAIN) | bin build/dep $(ENV_STAMP)
 	$(call say,CCLD,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -MF build/dep/train.d -MT $@ $< $(TRAIN_OBJ) $(LDLIBS) -o $@
@@ -319,7 +319,7 @@ include src/mk/tests.mk
 include src/mk/dist.mk
 
 # ---------------------------------------------------------------- housekeeping
-DIRS := bin build/fig build/obj build/san/obj build/dep build/stamps build/tests build/san/tests build/bench build/tex build/paper
+DIRS := bin build/fig build/obj build/san/obj build/san/bin build/dep build/stamps build/tests build/san/tests build/bench build/tex build/paper
 $(DIRS):
 	$(Q)mkdir -p $@
 

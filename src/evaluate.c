@@ -7,7 +7,9 @@
  * Prints key<TAB>value lines: abs_dz rel_dz abs_reg rel_reg for a model with
  * θ and H (analytic or learnt), abs_dz rel_dz for a bare vector field (mlp).
  * The weights (default 1 and 1) only scale the total, which is not printed;
- * they are accepted so a reader can reproduce a training's settings. */
+ * they are accepted so a reader can reproduce a training's settings.  A
+ * file whose targets are degenerate (their Gram matrix singular, nch_loss.h)
+ * is refused with status 1; a model that fails on the data, status 3. */
 #include "nch_cli.h"
 #include "nch_dataset.h"
 #include "nch_err.h"
@@ -38,13 +40,13 @@ int main(int argc, char **argv)
                                          {"rel-weight", required_argument, 0, 'r'},
                                          {0, 0, 0, 0}};
     opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":", opts, NULL)) != -1;) {
         switch (c) {
         case 'm': model_name = optarg; break;
         case 'd': data = optarg; break;
         case 'a': abs_w = nch_cli_double("--abs-weight", optarg); break;
         case 'r': rel_w = nch_cli_double("--rel-weight", optarg); break;
-        default: usage(argv[optind - 1]);
+        default: usage(nch_fig_bad_option(c, argv));
         }
     }
     if (optind != argc) usage(argv[optind]);
@@ -63,6 +65,7 @@ int main(int argc, char **argv)
     if (nch_dataset_read_vf(data, m->d, &ds)) nch_exit(NCH_EXIT_INPUT);
     nch_loss_config cfg = {m->jets ? NCH_LOSS_VF_REG : NCH_LOSS_VF, abs_w, rel_w, 0, 0, NCH_NORM_GRAM, 0, 0};
     double terms[NCH_LOSS_NTERMS_MAX];
+    if (nch_dataset_check_domain(&ds, m) || nch_loss_check_set(&cfg, &ds)) nch_exit(NCH_EXIT_INPUT);
     int rc = nch_loss_values(&cfg, m, ds.n, ds.samples, terms);
     if (rc) nch_die(NCH_EXIT_FAILED_RUN, "%s on %s: %s", model_name, data, nch_strerror(rc));
     for (size_t k = 1; k < nch_loss_nterms(cfg.kind); k++) {

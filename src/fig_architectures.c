@@ -55,7 +55,7 @@ static params parse(int argc, char **argv)
         {"every", required_argument, 0, 'k'}, {"outdir", required_argument, 0, 'o'},
         {0, 0, 0, 0}};
     opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":", opts, NULL)) != -1;) {
         switch (c) {
         case 1: case 2: case 3: p.files[c] = optarg; break;
         case 'z': nz = nch_cli_list("--z0", optarg, p.z0, 2); break;
@@ -63,13 +63,14 @@ static params parse(int argc, char **argv)
         case 'T': p.T = nch_cli_positive("--T", optarg); break;
         case 'k': p.every = nch_cli_long("--every", optarg, 1); break;
         case 'o': p.outdir = optarg; break;
-        default: usage(argv[optind - 1]);
+        default: usage(nch_fig_bad_option(c, argv));
         }
     }
     if (optind != argc) usage(argv[optind]);
     if (!p.files[1] || !p.files[2] || !p.files[3] || nz != 2 || !(p.h > 0) || !(p.T > 0) || p.every < 1 || !p.outdir)
         usage(NULL);
     nch_cli_steps("--T", p.T, p.h);
+    nch_fig_check_start("--z0", p.z0);
     return p;
 }
 
@@ -89,17 +90,26 @@ int main(int argc, char **argv)
     }
     double *z[N_MODELS];
     size_t rows[N_MODELS], period[N_MODELS];
+    /* Every trajectory before any run, so that a size that does not fit
+     * fails before a run is reported. */
+    for (int k = 0; k < N_MODELS; k++) z[k] = nch_xalloc((size_t)n + 1, 2, sizeof(double), "--T / --h");
+    /* The reference (k = 0) first: a failure there is fatal, before any
+     * learnt model's stop is reported. */
     for (int k = 0; k < N_MODELS; k++) {
-        z[k] = nch_xcalloc((size_t)n + 1, 2 * sizeof *z[k], "a trajectory");
         nch_run_report rep;
-        if (nch_run(model[k], NCH_SCHEME_EXACT, p.h, n, p.z0, 1, z[k], &rep))
-            nch_error("%s (%s): solution stops at t = %g (%s); its data end there", names[k],
-                      k ? p.files[k] : "lv", (double)rep.rows * p.h, nch_strerror(rep.status));
+        int rc = nch_run(model[k], NCH_SCHEME_EXACT, p.h, n, p.z0, 1, z[k], &rep);
+        if (rc && k == 0)
+            nch_die(NCH_EXIT_FAILED_RUN, "--z0: the reference solution stops at t = %g (%s)", (double)rep.rows * p.h,
+                    nch_strerror(rc));
+        if (rc)
+            nch_error("%s (%s): solution stops at t = %g (%s); its data end there", names[k], p.files[k],
+                      (double)rep.rows * p.h, nch_strerror(rc));
         if (!rep.rows) nch_die(NCH_EXIT_FAILED_RUN, "%s: no solution at all", names[k]);
         rows[k] = rep.rows;
         period[k] = nch_period_index(z[k], rows[k], 2);
+        if (k == 0 && !period[0])
+            nch_die(NCH_EXIT_FAILED_RUN, "--T: the reference orbit does not close before T = %g", p.T);
     }
-    if (!period[0]) nch_die(NCH_EXIT_FAILED_RUN, "the reference orbit does not close before T = %g", p.T);
     double P = (double)(period[0] - 1) * p.h;
 
     nch_ofile numbers;

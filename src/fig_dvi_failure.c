@@ -69,7 +69,7 @@ static params parse(int argc, char **argv)
         {"period-max", required_argument, 0, 'P'}, {"outdir", required_argument, 0, 'o'},
         {0, 0, 0, 0}};
     opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":", opts, NULL)) != -1;) {
         switch (c) {
         case 'm': p.model = optarg; break;
         case 'v': p.val = optarg; break;
@@ -85,26 +85,32 @@ static params parse(int argc, char **argv)
         case 'e': p.exact_h = nch_cli_positive("--exact-h", optarg); break;
         case 'P': p.period_max = nch_cli_positive("--period-max", optarg); break;
         case 'o': p.outdir = optarg; break;
-        default: usage(argv[optind - 1]);
+        default: usage(nch_fig_bad_option(c, argv));
         }
     }
     if (optind != argc) usage(argv[optind]);
     if (!p.model || !p.val || !p.n_ic || !(p.h > 0) || p.steps < 1 || p.every < 1 || p.show < 1 || ngz != 2 ||
         !(p.gauge_T > 0) || !p.n_ref || !p.n_pert || !(p.exact_h > 0) || !(p.period_max > 0) || !p.outdir)
         usage(NULL);
+    for (size_t j = 0; j < p.n_ref; j++) nch_cli_steps("--gauge-h-ref", p.gauge_T, p.h_ref[j]);
+    for (size_t j = 0; j < p.n_pert; j++) nch_cli_steps("--gauge-h-pert", p.gauge_T, p.h_pert[j]);
+    for (size_t k = 0; k < p.n_ic; k++) nch_fig_check_start("--ic", p.ic[k]);
+    nch_fig_check_start("--gauge-z0", p.gauge_z0);
     return p;
 }
 
-/* A DVI (or other) run stored in full; rows = states reached. */
+/* A DVI (or other) run stored in full in a buffer of every run's size;
+ * rows = states reached. */
 typedef struct {
     double *z;
     size_t rows;
     nch_run_report rep;
 } run;
 
-static run simulate(const nch_model *m, nch_scheme_kind kind, double h, long n, const double *z0, const char *what)
+static run simulate(const nch_model *m, nch_scheme_kind kind, double h, long n, const double *z0, const char *what,
+                    double *buf)
 {
-    run r = {nch_xcalloc((size_t)n + 1, 2 * sizeof *r.z, "a trajectory"), 0, {0}};
+    run r = {buf, 0, {0}};
     int rc = nch_run(m, kind, h, n, z0, 1, r.z, &r.rep);
     r.rows = r.rep.rows;
     if (rc)
@@ -130,13 +136,15 @@ static const char *tag(double h)
     return buf;
 }
 
+/* The regulariser values' loss: VF_REG, GramMSNorm, unit weights. */
+static const nch_loss_config reg_cfg = {NCH_LOSS_VF_REG, 1, 1, 1, 0, NCH_NORM_GRAM, 0, 0};
+
 /* abs_reg (unweighted Gram-whitened mean square of r) of a model on a VF set. */
 static double abs_reg(const nch_model *m, const nch_dataset *val)
 {
-    nch_loss_config cfg = {NCH_LOSS_VF_REG, 1, 1, 1, 0, NCH_NORM_GRAM, 0, 0};
     double terms[NCH_LOSS_NTERMS_MAX];
-    int rc = nch_loss_values(&cfg, m, val->n, val->samples, terms);
-    if (rc) nch_die(NCH_EXIT_FAILED_RUN, "regulariser of %s on the val set: %s", m->name, nch_strerror(rc));
+    int rc = nch_loss_values(&reg_cfg, m, val->n, val->samples, terms);
+    if (rc) nch_die(NCH_EXIT_FAILED_RUN, "%s: regulariser of model %s: %s", val->path, m->name, nch_strerror(rc));
     return terms[3];
 }
 
@@ -152,9 +160,24 @@ int main(int argc, char **argv)
     if (nch_learnt_load(&nn, p.model)) nch_exit(NCH_EXIT_INPUT);
     /* The learnt model is defined everywhere; its runs stop where the
      * reference energy stops being defined, as the reference model's do. */
-    nn.model.in_domain = ref.in_domain;
+    nch_lv_energy_domain(&nn.model);
     nch_dataset val;
-    if (nch_dataset_read_vf(p.val, 1, &val)) nch_exit(NCH_EXIT_INPUT);
+    if (nch_dataset_read_vf(p.val, 1, &val) || nch_dataset_check_domain(&val, &ref) ||
+        nch_loss_check_set(&reg_cfg, &val))
+        nch_exit(NCH_EXIT_INPUT);
+    /* The regulariser values first: a failure there stops the program
+     * before any run is reported. */
+    const double reg_ref = abs_reg(&ref, &val), reg_pert = abs_reg(&pert, &val), reg_nn = abs_reg(&nn.model, &val);
+
+    const long n_exact = nch_cli_count("--period-max / --exact-h", p.period_max / p.exact_h, 0);
+    /* One buffer for every run, allocated before any: a size that does not
+     * fit fails before a run is reported. */
+    long n_max = p.steps > n_exact ? p.steps : n_exact;
+    for (size_t j = 0; j < p.n_ref + p.n_pert; j++) {
+        long n = nch_cli_steps("--gauge-T", p.gauge_T, j < p.n_ref ? p.h_ref[j] : p.h_pert[j - p.n_ref]);
+        if (n > n_max) n_max = n;
+    }
+    double *buf = nch_xalloc((size_t)n_max + 1, 2, sizeof(double), "--steps, --period-max / --exact-h, --gauge-T");
 
     nch_ofile numbers;
     nch_fig_open(&numbers, p.outdir, "numbers.tsv", "numbers", "key value");
@@ -171,22 +194,20 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < p.n_ic; k++) {
         char name[32];
         snprintf(name, sizeof name, "ic%zu", k);
-        run r = simulate(&ref, NCH_SCHEME_DVI, p.h, p.steps, p.ic[k], "reference");
+        run r = simulate(&ref, NCH_SCHEME_DVI, p.h, p.steps, p.ic[k], "reference", buf);
         nch_traj_write(f_ref.fp, r.z, r.rows, (size_t)p.every, p.h, (int)k);
         fputs("\n\n", f_ref.fp);
         number(numbers.fp, "dvi_failure_ref_%s_steps", name, (double)r.rows - 1);
         double e_ref = nch_traj_max_abs_rel_err(r.z, r.rows);
         ref_worst = fmax(ref_worst, e_ref);
         number(numbers.fp, "dvi_failure_ref_%s_max_abs_rel_err", name, e_ref);
-        free(r.z);
 
-        run e = simulate(&ref, NCH_SCHEME_EXACT, p.exact_h, lround(p.period_max / p.exact_h), p.ic[k], "reference");
+        run e = simulate(&ref, NCH_SCHEME_EXACT, p.exact_h, n_exact, p.ic[k], "reference", buf);
         size_t period = nch_period_index(e.z, e.rows, 2);
         nch_traj_write(f_exact.fp, e.z, period ? period : e.rows, 1, p.exact_h, (int)k);
         fputs("\n\n", f_exact.fp);
-        free(e.z);
 
-        run n = simulate(&nn.model, NCH_SCHEME_DVI, p.h, p.steps, p.ic[k], p.model);
+        run n = simulate(&nn.model, NCH_SCHEME_DVI, p.h, p.steps, p.ic[k], p.model, buf);
         size_t shown = n.rows < (size_t)p.show + 1 ? n.rows : (size_t)p.show + 1;
         nch_traj_write(f_nn.fp, n.z, shown, 1, p.h, (int)k);
         fputs("\n\n", f_nn.fp);
@@ -195,7 +216,6 @@ int main(int argc, char **argv)
         number(numbers.fp, "dvi_failure_nn_%s_steps", name, (double)n.rows - 1);
         nn_min_steps = fmin(nn_min_steps, (double)n.rows - 1);
         number(numbers.fp, "dvi_failure_nn_%s_max_abs_rel_err", name, nch_traj_max_abs_rel_err(n.z, n.rows));
-        free(n.z);
     }
     nch_tsv_number(numbers.fp, "dvi_failure_nn_survivors", (double)survivors);
     nch_tsv_number(numbers.fp, "dvi_failure_nn_min_steps", nn_min_steps);
@@ -210,7 +230,8 @@ int main(int argc, char **argv)
         const double *hs = g ? p.h_pert : p.h_ref;
         for (size_t j = 0; j < (g ? p.n_pert : p.n_ref); j++) {
             long n = nch_cli_steps(g ? "--gauge-h-pert" : "--gauge-h-ref", p.gauge_T, hs[j]);
-            run r = simulate(g ? &pert : &ref, NCH_SCHEME_DVI, hs[j], n, p.gauge_z0, g ? "perturbed gauge" : "reference gauge");
+            run r = simulate(g ? &pert : &ref, NCH_SCHEME_DVI, hs[j], n, p.gauge_z0,
+                             g ? "perturbed gauge" : "reference gauge", buf);
             fprintf(f_gauge.fp, "# %s gauge, h = %.17g, %s\n", g ? "perturbed" : "reference", hs[j],
                     r.rep.status ? "failed" : "ran");
             nch_traj_write(f_gauge.fp, r.z, r.rows, 1, hs[j], -1);
@@ -220,19 +241,18 @@ int main(int argc, char **argv)
             nch_tsv_number(numbers.fp, key, (double)r.rows - 1);
             snprintf(key, sizeof key, "dvi_failure_gauge_%s_h%s_max_abs_rel_err", g ? "pert" : "ref", tag(hs[j]));
             nch_tsv_number(numbers.fp, key, nch_traj_max_abs_rel_err(r.z, r.rows));
-            free(r.z);
         }
     }
     nch_ofile f_gexact;
     nch_fig_open(&f_gexact, p.outdir, "gauge_exact.tsv", "reference orbit from the gauge IC, one period", "t x y rel_err_H");
-    run e = simulate(&ref, NCH_SCHEME_EXACT, p.exact_h, lround(p.period_max / p.exact_h), p.gauge_z0, "reference");
+    run e = simulate(&ref, NCH_SCHEME_EXACT, p.exact_h, n_exact, p.gauge_z0, "reference", buf);
     size_t period = nch_period_index(e.z, e.rows, 2);
     nch_traj_write(f_gexact.fp, e.z, period ? period : e.rows, 1, p.exact_h, -1);
-    free(e.z);
+    free(buf);
 
-    nch_tsv_number(numbers.fp, "dvi_failure_abs_reg_ref", abs_reg(&ref, &val));
-    nch_tsv_number(numbers.fp, "dvi_failure_abs_reg_pert", abs_reg(&pert, &val));
-    nch_tsv_number(numbers.fp, "dvi_failure_abs_reg_nn", abs_reg(&nn.model, &val));
+    nch_tsv_number(numbers.fp, "dvi_failure_abs_reg_ref", reg_ref);
+    nch_tsv_number(numbers.fp, "dvi_failure_abs_reg_pert", reg_pert);
+    nch_tsv_number(numbers.fp, "dvi_failure_abs_reg_nn", reg_nn);
 
     nch_ofile *all[] = {&f_ref, &f_exact, &f_nn, &f_fail, &f_gauge, &f_gexact, &numbers};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) nch_ofile_xcommit(all[i]);

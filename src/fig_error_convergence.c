@@ -59,14 +59,14 @@ int main(int argc, char **argv)
         {"pub-learn", required_argument, 0, 'l'}, {"pub-sim", required_argument, 0, 's'},
         {"outdir", required_argument, 0, 'o'},    {0, 0, 0, 0}};
     opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":", opts, NULL)) != -1;) {
         switch (c) {
         case 'T': T = nch_cli_positive("--T", optarg); break;
         case 'n': n_grid = nch_cli_positive_list("--n", optarg, grid, MAX_GRID); break;
         case 'l': pub_learn = nch_cli_positive("--pub-learn", optarg); break;
         case 's': n_pub = nch_cli_positive_list("--pub-sim", optarg, pub_sim, MAX_PUB); break;
         case 'o': outdir = optarg; break;
-        default: usage(argv[optind - 1]);
+        default: usage(nch_fig_bad_option(c, argv));
         }
     }
     if (optind != argc) usage(argv[optind]);

@@ -50,7 +50,7 @@ static params parse(int argc, char **argv)
         {"seed-noreg", required_argument, 0, 'N'},    {"seed-reg", required_argument, 0, 'R'},
         {"outdir", required_argument, 0, 'o'},        {0, 0, 0, 0}};
     opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":", opts, NULL)) != -1;) {
         switch (c) {
         case 'a': case 'b': case 'c': case 'd': p.run[(c - 'a') / 2][(c - 'a') % 2] = optarg; break;
         case 's': p.summary[0] = optarg; break;
@@ -62,7 +62,7 @@ static params parse(int argc, char **argv)
             break;
         }
         case 'o': p.outdir = optarg; break;
-        default: usage(argv[optind - 1]);
+        default: usage(nch_fig_bad_option(c, argv));
         }
     }
     if (optind != argc) usage(argv[optind]);
@@ -90,16 +90,17 @@ static void read_outcome(const char *path, outcome *o)
     o->n_ic = n;
     for (size_t k = 0; k < n; k++) {
         const double *r = rows + k * OUTCOME_COLS;
+        /* Checked before the steps are converted: beyond a long the cast is undefined. */
+        if (r[0] != (double)k || !(r[3] > 0) || !(r[4] >= 1 && r[4] < 0x1p63) || r[5] < 0 || r[5] > r[4] ||
+            r[4] != floor(r[4]) || r[5] != floor(r[5]) || !(r[6] >= 0))
+            nch_die(NCH_EXIT_INPUT, "%s:%zu: not a long_run outcome row (ic %g, steps %g of %g, error %g)", path,
+                    lines[k], r[0], r[5], r[4], r[6]);
         o->ic[k][0] = r[1];
         o->ic[k][1] = r[2];
         o->h = r[3];
         o->steps_asked = (long)r[4];
         o->steps[k] = (long)r[5];
         o->max_err[k] = r[6];
-        if (r[0] != (double)k || !(r[3] > 0) || r[4] < 1 || r[5] < 0 || r[5] > r[4] || r[4] != floor(r[4]) ||
-            r[5] != floor(r[5]) || !(r[6] >= 0))
-            nch_die(NCH_EXIT_INPUT, "%s:%zu: not a long_run outcome row (ic %g, steps %g of %g, error %g)", path,
-                    lines[k], r[0], r[5], r[4], r[6]);
         if (k && (r[3] != rows[3] || r[4] != rows[4]))
             nch_die(NCH_EXIT_INPUT, "%s:%zu: step or steps differ from the first row's", path, lines[k]);
     }
@@ -165,7 +166,7 @@ int main(int argc, char **argv)
     nch_fig_open(&f_seeds, p.outdir, "seeds.tsv", "seed study, Euler DVI", "model seed ic steps max_abs_rel_err");
     for (int g = 0; g < 2; g++) {
         size_t runs = p.n_seed[g] * first.n_ic, survived = 0, n_err = 0;
-        double *errs = nch_xcalloc(runs ? runs : 1, sizeof *errs, "errors");
+        double *errs = nch_xalloc(runs, 1, sizeof(double), "--seed-*: errors");
         for (size_t s = 0; s < p.n_seed[g]; s++) {
             outcome o;
             read_outcome(p.seed[g][s], &o);

@@ -55,7 +55,7 @@ static params parse(int argc, char **argv)
         {"period-max", required_argument, 0, 'p'}, {"outdir", required_argument, 0, 'o'},
         {"envelope", required_argument, 0, 'w'},   {0, 0, 0, 0}};
     opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":", opts, NULL)) != -1;) {
         switch (c) {
         case 'z': nz = nch_cli_list("--z0", optarg, p.z0, 2); break;
         case 'h': p.h = nch_cli_positive("--h", optarg); break;
@@ -66,23 +66,25 @@ static params parse(int argc, char **argv)
         case 'r': p.n_report = nch_cli_positive_list("--report-t", optarg, p.report_t, MAX_REPORT); break;
         case 'p': p.period_max = nch_cli_positive("--period-max", optarg); break;
         case 'o': p.outdir = optarg; break;
-        default: usage(argv[optind - 1]);
+        default: usage(nch_fig_bad_option(c, argv));
         }
     }
     if (optind != argc) usage(argv[optind]);
     if (nz != 2 || !(p.h > 0) || p.steps < 1 || p.every < 1 || p.windows < 1 || !(p.exact_h > 0) || !(p.period_max > 0) ||
         !p.n_report || !p.outdir)
         usage(NULL);
+    nch_fig_check_start("--z0", p.z0);
     for (size_t i = 0; i < p.n_report; i++) {
         if (nch_cli_steps("--report-t", p.report_t[i], p.h) > p.steps) nch_die(NCH_EXIT_USAGE, "--report-t: %g is after the end of the run", p.report_t[i]);
     }
     return p;
 }
 
+/* A run of n steps, the options it comes from named by opts. */
 static double *run_or_die(const nch_model *m, nch_scheme_kind kind, double h, long n, const double *z0,
-                          long every)
+                          long every, const char *opts)
 {
-    double *z = nch_xcalloc((size_t)(n / every) + 1, 2 * sizeof *z, "a trajectory");
+    double *z = nch_xalloc((size_t)(n / every) + 1, 2, sizeof(double), opts);
     nch_run_report rep;
     if (nch_run(m, kind, h, n, z0, every, z, &rep))
         nch_die(NCH_EXIT_FAILED_RUN, "%s on the reference model failed at step %ld: %s", nch_scheme_name(kind),
@@ -100,9 +102,10 @@ int main(int argc, char **argv)
 
     /* One period of the exact orbit and of the DVI: integrate up to a bound
      * on the period and cut at the first return. */
-    long n_exact = lround(p.period_max / p.exact_h), n_dvi_period = lround(p.period_max / p.h);
-    double *exact = run_or_die(&lv, NCH_SCHEME_EXACT, p.exact_h, n_exact, p.z0, 1);
-    double *dvi_period = run_or_die(&lv, NCH_SCHEME_DVI, p.h, n_dvi_period, p.z0, 1);
+    long n_exact = nch_cli_count("--period-max / --exact-h", p.period_max / p.exact_h, 0),
+         n_dvi_period = nch_cli_count("--period-max / --h", p.period_max / p.h, 0);
+    double *exact = run_or_die(&lv, NCH_SCHEME_EXACT, p.exact_h, n_exact, p.z0, 1, "--period-max / --exact-h");
+    double *dvi_period = run_or_die(&lv, NCH_SCHEME_DVI, p.h, n_dvi_period, p.z0, 1, "--period-max / --h");
     size_t exact_rows = nch_period_index(exact, (size_t)n_exact + 1, 2);
     size_t dvi_period_rows = nch_period_index(dvi_period, (size_t)n_dvi_period + 1, 2);
     if (!exact_rows || !dvi_period_rows)
@@ -111,8 +114,8 @@ int main(int argc, char **argv)
 
     /* Every step is kept for the numbers (maxima over the whole run); the
      * files keep every K-th. */
-    double *rk4 = run_or_die(&lv, NCH_SCHEME_RK4, p.h, p.steps, p.z0, 1);
-    double *dvi = run_or_die(&lv, NCH_SCHEME_DVI, p.h, p.steps, p.z0, 1);
+    double *rk4 = run_or_die(&lv, NCH_SCHEME_RK4, p.h, p.steps, p.z0, 1, "--steps");
+    double *dvi = run_or_die(&lv, NCH_SCHEME_DVI, p.h, p.steps, p.z0, 1, "--steps");
     size_t rows = (size_t)p.steps + 1, stride = (size_t)p.every;
 
     nch_ofile f_exact, f_dvi_period, f_rk4, f_dvi, f_envelope, f_numbers;

@@ -73,7 +73,7 @@ static params parse(int argc, char **argv)
         {"period-max", required_argument, 0, 'P'}, {"outdir", required_argument, 0, 'o'},
         {"envelope", required_argument, 0, 'w'},   {0, 0, 0, 0}};
     opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":", opts, NULL)) != -1;) {
         switch (c) {
         case 0: case 1: case 2: p.model[c] = optarg; break;
         case 'v': p.val = optarg; break;
@@ -92,7 +92,7 @@ static params parse(int argc, char **argv)
         case 'e': p.exact_h = nch_cli_positive("--exact-h", optarg); break;
         case 'P': p.period_max = nch_cli_positive("--period-max", optarg); break;
         case 'o': p.outdir = optarg; break;
-        default: usage(argv[optind - 1]);
+        default: usage(nch_fig_bad_option(c, argv));
         }
     }
     if (optind != argc) usage(argv[optind]);
@@ -100,6 +100,7 @@ static params parse(int argc, char **argv)
         p.n_h < 1 || p.n_h > MAX_H || isnan(p.offset[0]) || isnan(p.offset[1]) || nq != 2 || !(p.q[0] < p.q[1] && p.q[1] < 1) ||
         !p.n_long || !(p.h > 0) || p.dvi_steps < 1 || p.every < 1 || p.windows < 1 || !(p.exact_h > 0) || !(p.period_max > 0) || !p.outdir)
         usage(NULL);
+    for (size_t k = 0; k < p.n_long; k++) nch_fig_check_start("--ic", p.ic[k]);
     return p;
 }
 
@@ -136,9 +137,9 @@ int main(int argc, char **argv)
     for (int k = 0; k < N_MODELS; k++)
         if (nch_learnt_load(&m[k], p.model[k])) nch_exit(NCH_EXIT_INPUT);
     bounded = m[0].model;
-    bounded.in_domain = ref.in_domain;
+    nch_lv_energy_domain(&bounded);
     nch_dataset val;
-    if (nch_dataset_read_vf(p.val, 1, &val)) nch_exit(NCH_EXIT_INPUT);
+    if (nch_dataset_read_vf(p.val, 1, &val) || nch_dataset_check_domain(&val, &ref)) nch_exit(NCH_EXIT_INPUT);
     size_t n_ic = (size_t)p.n_ic < val.n ? (size_t)p.n_ic : val.n;
 
     /* Step sizes of the two schemes, and the reference solutions on them. */
@@ -146,12 +147,13 @@ int main(int argc, char **argv)
     long nt_max = 0;
     for (int s = 0; s < 2; s++)
         for (long i = 0; i < p.n_h; i++) {
-            nt[s][i] = (long)ceil(p.tf / (0.1 * pow(p.rate, p.offset[s] - (double)i)));
+            nt[s][i] = nch_cli_count("--tf, --rate, --dvi-offset, --rk4-offset",
+                                     ceil(p.tf / (0.1 * pow(p.rate, p.offset[s] - (double)i))), 1);
             if (nt[s][i] > nt_max) nt_max = nt[s][i];
         }
-    double *zs = nch_xcalloc((size_t)nt_max + 1, 2 * sizeof *zs, "a trajectory");
-    double *zr = nch_xcalloc((size_t)nt_max + 1, 2 * sizeof *zr, "a reference trajectory");
-    double *err = nch_xcalloc(N_MODELS * 2 * MAX_H * n_ic, sizeof *err, "errors");
+    double *zs = nch_xalloc((size_t)nt_max + 1, 2, sizeof(double), "--tf, --rate, offsets: a trajectory");
+    double *zr = nch_xalloc((size_t)nt_max + 1, 2, sizeof(double), "--tf, --rate, offsets: a reference trajectory");
+    double *err = nch_xalloc(n_ic, N_MODELS * 2 * MAX_H, sizeof(double), "--n-ic: errors");
     for (size_t j = 0; j < n_ic; j++) {
         const double *z0 = val.samples + j * val.width;
         for (int s = 0; s < 2; s++)
@@ -200,9 +202,9 @@ int main(int argc, char **argv)
     nch_tsv_number(numbers.fp, "scheme_learning_n_ic", (double)n_ic);
 
     /* Long time: the scheme model's DVI over its own exact orbit. */
-    double *zl = nch_xcalloc((size_t)p.dvi_steps + 1, 2 * sizeof *zl, "a trajectory");
-    long n_exact = lround(p.period_max / p.exact_h);
-    double *ze = nch_xcalloc((size_t)n_exact + 1, 2 * sizeof *ze, "an orbit");
+    double *zl = nch_xalloc((size_t)p.dvi_steps + 1, 2, sizeof(double), "--dvi-steps");
+    long n_exact = nch_cli_count("--period-max / --exact-h", p.period_max / p.exact_h, 0);
+    double *ze = nch_xalloc((size_t)n_exact + 1, 2, sizeof(double), "--period-max / --exact-h");
     nch_ofile f_long;
     nch_fig_open(&f_long, p.outdir, "long_dvi.tsv", p.model[0], "ic t x y rel_err_H");
     nch_ofile f_envelope;

@@ -64,7 +64,7 @@ static params parse(int argc, char **argv)
         {"split", required_argument, 0, 'S'},    {"vf-stride", required_argument, 0, 'k'},
         {"outdir", required_argument, 0, 'o'},   {0, 0, 0, 0}};
     opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":", opts, NULL)) != -1;) {
         switch (c) {
         case 's': p.seed = nch_cli_long("--seed", optarg, 0); break;
         case 'n': p.n_ic = nch_cli_long("--n-ic", optarg, 1); break;
@@ -77,7 +77,7 @@ static params parse(int argc, char **argv)
         case 'S': split = optarg; break;
         case 'k': p.vf_stride = nch_cli_long("--vf-stride", optarg, 1); break;
         case 'o': p.outdir = optarg; break;
-        default: usage(argv[optind - 1]);
+        default: usage(nch_fig_bad_option(c, argv));
         }
     }
     if (optind != argc) usage(argv[optind]);
@@ -117,8 +117,9 @@ int main(int argc, char **argv)
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, (unsigned long)p.seed);
     size_t n = (size_t)p.n_ic, pts = (size_t)p.nt + 1;
-    double *ic = nch_xcalloc(n, DIM * sizeof *ic, "initial conditions");
-    if (nch_lhs(rng, n, DIM, lo, hi, ic)) nch_die(NCH_EXIT_INPUT, "Latin hypercube: %s", nch_strerror(NCH_ENOMEM));
+    double *ic = nch_xalloc(n, DIM, sizeof(double), "--n-ic: initial conditions");
+    if (nch_lhs(rng, n, DIM, lo, hi, ic))
+        nch_die(NCH_EXIT_INPUT, "--n-ic: cannot allocate the Latin hypercube's permutation (%zu points)", n);
     gsl_rng_free(rng);
     for (size_t i = 0; i < n; i++) {
         double *z = ic + DIM * i;
@@ -127,7 +128,7 @@ int main(int argc, char **argv)
             nch_die(NCH_EXIT_USAGE, "--r: initial condition outside the model's domain 0 < r < R0 (r = %.17g)", z[2]);
     }
 
-    double *traj = nch_xcalloc(n * pts, DIM * sizeof *traj, "trajectories");
+    double *traj = nch_xalloc(n, pts, DIM * sizeof *traj, "--n-ic, --nt: trajectories");
     size_t steps = nch_datagen_integrate(&gc, n, ic, p.h, (size_t)p.nt, traj);
     nch_datagen_set set = {.model = &gc, .nt = (size_t)p.nt, .h = p.h, .vf_stride = (size_t)p.vf_stride,
                            .solver_steps = steps, .header = header, .ctx = &p};

@@ -50,7 +50,7 @@ static params parse(int argc, char **argv)
         {"steps", required_argument, 0, 'n'}, {"every", required_argument, 0, 'e'},
         {"out", required_argument, 0, 'o'},   {0, 0, 0, 0}};
     opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":", opts, NULL)) != -1;) {
         switch (c) {
         case 'm': p.model = optarg; break;
         case 's':
@@ -64,7 +64,7 @@ static params parse(int argc, char **argv)
         case 'n': p.steps = nch_cli_long("--steps", optarg, 1); break;
         case 'e': p.every = nch_cli_long("--every", optarg, 1); break;
         case 'o': p.out = optarg; break;
-        default: usage(argv[optind - 1]);
+        default: usage(nch_fig_bad_option(c, argv));
         }
     }
     if (optind != argc) usage(argv[optind]);
@@ -90,15 +90,13 @@ int main(int argc, char **argv)
     params p = parse(argc, argv);
     nch_learnt m;
     if (nch_learnt_load(&m, p.model)) nch_exit(NCH_EXIT_INPUT);
-    nch_model ref;
-    nch_lv_model(&ref);
-    m.model.in_domain = ref.in_domain;
+    nch_lv_energy_domain(&m.model);
     const char *scheme = nch_scheme_name(p.scheme);
-    for (size_t k = 0; k < p.n_ic; k++)
-        if (nch_model_check_domain(&ref, p.ic[k]) != NCH_OK)
-            nch_die(NCH_EXIT_INPUT, "--ic: (%g, %g) is outside x, y > 0", p.ic[k][0], p.ic[k][1]);
+    for (size_t k = 0; k < p.n_ic; k++) nch_fig_check_start("--ic", p.ic[k]);
 
-    double *z = nch_xcalloc((size_t)p.steps + 1, 2 * sizeof *z, "a trajectory");
+    char what[64];
+    snprintf(what, sizeof what, "--steps %ld", p.steps);
+    double *z = nch_xalloc((size_t)p.steps + 1, 2, sizeof(double), what);
     nch_ofile traj, stop, outcome;
     open_output(&traj, p.out, ".tsv", p.model, "ic t x y rel_err_H");
     open_output(&stop, p.out, "_stop.tsv", p.model, "ic t x y rel_err_H");

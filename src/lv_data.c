@@ -23,13 +23,15 @@
 #include "nch_tsv.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 typedef struct {
-    long seed, n_ic, max_rounds, nt;
+    long seed, n_ic, nt;
+    int max_rounds;
     size_t split[NCH_DATAGEN_SPLITS];
     double hmin, hmax, box_pad, h;
     const char *outdir;
@@ -53,19 +55,19 @@ static params parse(int argc, char **argv)
         {"split", required_argument, 0, 'S'},   {"outdir", required_argument, 0, 'o'},
         {0, 0, 0, 0}};
     opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":", opts, NULL)) != -1;) {
         switch (c) {
         case 's': p.seed = nch_cli_long("--seed", optarg, 0); break;
         case 'n': p.n_ic = nch_cli_long("--n-ic", optarg, 1); break;
         case 'a': p.hmin = nch_cli_double("--hmin", optarg); break;
         case 'b': p.hmax = nch_cli_double("--hmax", optarg); break;
         case 'p': p.box_pad = nch_cli_double("--box-pad", optarg); break;
-        case 'r': p.max_rounds = nch_cli_long("--max-rounds", optarg, 1); break;
+        case 'r': p.max_rounds = nch_cli_int("--max-rounds", optarg, 1, INT_MAX); break;
         case 'h': p.h = nch_cli_positive("--h", optarg); break;
         case 't': p.nt = nch_cli_long("--nt", optarg, 2); break;
         case 'S': split = optarg; break;
         case 'o': p.outdir = optarg; break;
-        default: usage(argv[optind - 1]);
+        default: usage(nch_fig_bad_option(c, argv));
         }
     }
     if (optind != argc) usage(argv[optind]);
@@ -111,18 +113,21 @@ int main(int argc, char **argv)
     double box[4];
     const double zeq[2] = {2, 1}; /* (c/d, a/b) */
     if (nch_energy_box(lv_energy, NULL, zeq, p.hmax, p.box_pad, box))
-        nch_die(NCH_EXIT_INPUT, "no energy box for H <= %g", p.hmax);
+        nch_die(NCH_EXIT_INPUT, "--hmax: no energy box for H <= %g around the equilibrium", p.hmax);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, (unsigned long)p.seed);
     size_t n = (size_t)p.n_ic, pts = (size_t)p.nt + 1;
-    double *ic = nch_xcalloc(2 * n, sizeof *ic, "initial conditions");
+    double *ic = nch_xalloc(n, 2, sizeof(double), "--n-ic: initial conditions");
     int rounds;
-    if (nch_lhs_energy_window(rng, n, box, lv_energy, NULL, p.hmin, p.hmax, (int)p.max_rounds, ic, &rounds))
-        nch_die(NCH_EXIT_INPUT, "fewer than %zu initial conditions with %g <= H <= %g after %ld rounds", n, p.hmin,
-                p.hmax, p.max_rounds);
+    int rc = nch_lhs_energy_window(rng, n, box, lv_energy, NULL, p.hmin, p.hmax, p.max_rounds, ic, &rounds);
+    if (rc == NCH_ENOMEM)
+        nch_die(NCH_EXIT_INPUT, "--n-ic, --max-rounds: cannot allocate a round's candidates (%zu ICs)", n);
+    if (rc)
+        nch_die(NCH_EXIT_INPUT, "--hmin, --hmax: fewer than %zu initial conditions with %g <= H <= %g after %d rounds",
+                n, p.hmin, p.hmax, p.max_rounds);
     gsl_rng_free(rng);
 
-    double *traj = nch_xcalloc(n * pts, 2 * sizeof *traj, "trajectories");
+    double *traj = nch_xalloc(n, pts, 2 * sizeof *traj, "--n-ic, --nt: trajectories");
     size_t steps = nch_datagen_integrate(&lv, n, ic, p.h, (size_t)p.nt, traj);
     /* The vector-field points take every time index of their group
      * (lotka-volterra.md §3.5): stride 1. */

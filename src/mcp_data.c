@@ -26,6 +26,7 @@
 #include "nch_tsv.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -33,7 +34,8 @@
 #include <stdlib.h>
 
 typedef struct {
-    long seed, n_ic, max_rounds, nt, vf_stride;
+    long seed, n_ic, nt, vf_stride;
+    int max_rounds;
     size_t split[NCH_DATAGEN_SPLITS];
     double hmin, hmax, h;
     const char *outdir;
@@ -57,19 +59,19 @@ static params parse(int argc, char **argv)
         {"vf-stride", required_argument, 0, 'k'},  {"outdir", required_argument, 0, 'o'},
         {0, 0, 0, 0}};
     opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":", opts, NULL)) != -1;) {
         switch (c) {
         case 's': p.seed = nch_cli_long("--seed", optarg, 0); break;
         case 'n': p.n_ic = nch_cli_long("--n-ic", optarg, 1); break;
         case 'a': p.hmin = nch_cli_double("--hmin", optarg); break;
         case 'b': p.hmax = nch_cli_double("--hmax", optarg); break;
-        case 'r': p.max_rounds = nch_cli_long("--max-rounds", optarg, 1); break;
+        case 'r': p.max_rounds = nch_cli_int("--max-rounds", optarg, 1, INT_MAX); break;
         case 'h': p.h = nch_cli_positive("--h", optarg); break;
         case 't': p.nt = nch_cli_long("--nt", optarg, 2); break;
         case 'S': split = optarg; break;
         case 'k': p.vf_stride = nch_cli_long("--vf-stride", optarg, 1); break;
         case 'o': p.outdir = optarg; break;
-        default: usage(argv[optind - 1]);
+        default: usage(nch_fig_bad_option(c, argv));
         }
     }
     if (optind != argc) usage(argv[optind]);
@@ -128,18 +130,21 @@ int main(int argc, char **argv)
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, (unsigned long)p.seed);
     size_t n = (size_t)p.n_ic, pts = (size_t)p.nt + 1;
-    double *ic = nch_xcalloc(2 * n, sizeof *ic, "initial conditions");
+    double *ic = nch_xalloc(n, 2, sizeof(double), "--n-ic: initial conditions");
     int rounds;
-    if (nch_lhs_energy_window(rng, n, box, polar_energy, NULL, p.hmin, p.hmax, (int)p.max_rounds, ic, &rounds))
-        nch_die(NCH_EXIT_INPUT, "fewer than %zu initial conditions with %g <= H <= %g after %ld rounds", n, p.hmin,
-                p.hmax, p.max_rounds);
+    int rc = nch_lhs_energy_window(rng, n, box, polar_energy, NULL, p.hmin, p.hmax, p.max_rounds, ic, &rounds);
+    if (rc == NCH_ENOMEM)
+        nch_die(NCH_EXIT_INPUT, "--n-ic, --max-rounds: cannot allocate a round's candidates (%zu ICs)", n);
+    if (rc)
+        nch_die(NCH_EXIT_INPUT, "--hmin, --hmax: fewer than %zu initial conditions with %g <= H <= %g after %d rounds",
+                n, p.hmin, p.hmax, p.max_rounds);
     gsl_rng_free(rng);
     for (size_t i = 0; i < n; i++) {
         double a[2] = {ic[2 * i], ic[2 * i + 1]};
         polar_to_state(a, ic + 2 * i);
     }
 
-    double *traj = nch_xcalloc(n * pts, 2 * sizeof *traj, "trajectories");
+    double *traj = nch_xalloc(n, pts, 2 * sizeof *traj, "--n-ic, --nt: trajectories");
     size_t steps = nch_datagen_integrate(&mcp, n, ic, p.h, (size_t)p.nt, traj);
     header_ctx hc = {&p, box, rounds};
     nch_datagen_set set = {.model = &mcp, .nt = (size_t)p.nt, .h = p.h, .vf_stride = (size_t)p.vf_stride,

@@ -6,10 +6,13 @@
  * Writes TSV "# t x y H rel_err_H" (d > 1: x1 … xd y1 … yd), one row per
  * kept step (0, K, 2K, …), FILE a learnt model (nch_learnt.h), H the
  * reference Lotka–Volterra Hamiltonian and
- * rel_err_H = (H − H₀)/H (spec §7).  Exit status 0 on success, 1 for bad
- * input (z0 outside the model's domain), 2 for usage errors, 3 when the run
- * fails (DVI Newton failure, non-finite state): the failure is reported on
- * stderr with its step, and the rows before it are written. */
+ * rel_err_H = (H − H₀)/H (spec §7).  Every model runs in the domain where
+ * that H is defined, x, y > 0 (a learnt model too: nch_lv_energy_domain).
+ * Exit status 0 on success, 1 for bad input (z0 outside the domain, a model
+ * file, more steps than memory holds), 2 for usage errors, 3 when the run
+ * fails (DVI Newton failure, non-finite state, a state leaving the domain):
+ * the failure is reported on stderr with its step, and the rows before it
+ * are written. */
 #include "nch_cli.h"
 #include "nch_err.h"
 #include "nch_fig.h"
@@ -37,7 +40,10 @@ static const nch_model *load_model(const char *name, nch_model *analytic, nch_le
     if (strcmp(name, "lv") == 0) nch_lv_model(analytic);
     else if (strcmp(name, "lv-perturbed") == 0) nch_lv_perturbed_model(analytic);
     else if (nch_learnt_load(learnt, name)) nch_exit(NCH_EXIT_INPUT);
-    else return &learnt->model;
+    else {
+        nch_lv_energy_domain(&learnt->model);
+        return &learnt->model;
+    }
     return analytic;
 }
 
@@ -60,7 +66,7 @@ int main(int argc, char **argv)
 {
     nch_set_program(argv[0]);
     nch_numenv_pin(argv);
-    const char *model_name = NULL, *scheme_name = NULL, *output = NULL;
+    const char *model_name = NULL, *scheme_name = NULL, *output = NULL, *z0_arg = NULL;
     double h = 0, z0[NCH_ZMAX];
     long steps = -1, every = 1;
     size_t nz = 0;
@@ -70,16 +76,16 @@ int main(int argc, char **argv)
         {"z0", required_argument, 0, 'z'},    {"every", required_argument, 0, 'k'},
         {"output", required_argument, 0, 'o'}, {0, 0, 0, 0}};
     opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, "o:", opts, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1;) {
         switch (c) {
         case 'm': model_name = optarg; break;
         case 's': scheme_name = optarg; break;
         case 'h': h = nch_cli_positive("--h", optarg); break;
         case 'n': steps = nch_cli_long("--steps", optarg, 1); break;
-        case 'z': nz = nch_cli_list("--z0", optarg, z0, NCH_ZMAX); break;
+        case 'z': nz = nch_cli_list("--z0", z0_arg = optarg, z0, NCH_ZMAX); break;
         case 'k': every = nch_cli_long("--every", optarg, 1); break;
         case 'o': output = optarg; break;
-        default: usage(argv[optind - 1]);
+        default: usage(nch_fig_bad_option(c, argv));
         }
     }
     if (optind != argc) usage(argv[optind]);
@@ -94,16 +100,17 @@ int main(int argc, char **argv)
     if (nz != (size_t)(2 * mp->d))
         nch_die(NCH_EXIT_USAGE, "--z0: model %s needs %d coordinates (%zu given)", model_name, 2 * mp->d, nz);
     if (nch_model_check_domain(mp, z0))
-        nch_die(NCH_EXIT_INPUT, "--z0: outside the domain of model %s (%s)", model_name, argv[optind - 1]);
+        nch_die(NCH_EXIT_INPUT, "--z0: outside the domain x, y > 0 of model %s (%s)", model_name, z0_arg);
 
-    size_t cap = (size_t)(steps / every) + 1;
-    double *z = nch_xcalloc(cap * (size_t)(2 * mp->d), sizeof *z, "the trajectory");
+    char what[64];
+    snprintf(what, sizeof what, "--steps %ld", steps);
+    double *z = nch_xalloc((size_t)(steps / every) + 1, (size_t)(2 * mp->d), sizeof(double), what);
     nch_run_report rep;
     int rc = nch_run(mp, kind, h, steps, z0, every, z, &rep);
     if (rc == NCH_EINVAL && kind == NCH_SCHEME_DVI && !mp->jets)
         nch_die(NCH_EXIT_USAGE, "--scheme dvi: model %s is a bare vector field (no θ, H)", model_name);
 
-    nch_ofile out = {stdout, NULL, NULL};
+    nch_ofile out = {.fp = stdout, .dir = -1};
     if (output) nch_ofile_xopen(&out, output);
     nch_tsv_provenance(out.fp);
     nch_tsv_param(out.fp, "model", "%s", model_name);

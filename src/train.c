@@ -89,11 +89,11 @@ static params parse(int argc, char **argv)
         {"gram-eps", required_argument, 0, 'e'},  {"init", required_argument, 0, 'I'},
         {"minimal-jets", no_argument, 0, 'J'},    {0, 0, 0, 0}};
     opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, "o:", opts, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1;) {
         switch (c) {
         case 'N': p.name = optarg; break;
         case 'k': p.kind = optarg; break;
-        case 'd': p.d = (int)nch_cli_long("--d", optarg, 1); break;
+        case 'd': p.d = nch_cli_int("--d", optarg, 1, NCH_DMAX); break;
         case 'w': p.n_widths = nch_cli_positive_list("--widths", optarg, p.widths, MAX_WIDTHS); break;
         case 'n': p.normaliser = optarg; break;
         case 'i': p.input_map = optarg; break;
@@ -118,7 +118,10 @@ static params parse(int argc, char **argv)
                 nch_die(NCH_EXIT_USAGE, "--gram-ratio-quantiles: expected 0 < P1 < P2 <= 1 (%s)", optarg);
             p.gram_mode = 3;
             break;
-        case 'W': p.reg_weight = nch_cli_double("--reg-weight", optarg); break;
+        case 'W':
+            p.reg_weight = nch_cli_double("--reg-weight", optarg);
+            if (p.reg_weight < 0) nch_die(NCH_EXIT_USAGE, "--reg-weight: must be >= 0 (%s)", optarg);
+            break;
         case 'h': p.h = nch_cli_positive("--h", optarg); break;
         case 's': p.schedule = optarg; break;
         case 'b': p.batch = (size_t)nch_cli_long("--batch", optarg, 1); break;
@@ -128,7 +131,7 @@ static params parse(int argc, char **argv)
         case 'o': p.model = optarg; break;
         case 't': p.trace = optarg; break;
         case 'y': p.summary = optarg; break;
-        default: usage(argv[optind - 1]);
+        default: usage(nch_fig_bad_option(c, argv));
         }
     }
     if (optind != argc) usage(argv[optind]);
@@ -144,7 +147,8 @@ static params parse(int argc, char **argv)
         (!p.init && (!p.kind || !p.n_widths || !p.normaliser == !p.input_map)))
         usage(NULL);
     for (size_t i = 0; i < p.n_widths; i++)
-        if (p.widths[i] != floor(p.widths[i])) nch_die(NCH_EXIT_USAGE, "--widths: not an integer (%g)", p.widths[i]);
+        if (p.widths[i] != floor(p.widths[i]) || p.widths[i] > NCH_LEARNT_WIDTH_MAX)
+            nch_die(NCH_EXIT_USAGE, "--widths: not an integer in 1..%d (%g)", NCH_LEARNT_WIDTH_MAX, p.widths[i]);
     if (p.normaliser && strcmp(p.normaliser, "train") && strcmp(p.normaliser, "none"))
         nch_die(NCH_EXIT_USAGE, "--normaliser: expected train or none (%s)", p.normaliser);
     if (p.output_scale && strcmp(p.output_scale, "none") && strcmp(p.output_scale, "velocity"))
@@ -177,8 +181,10 @@ static nch_loss_config loss_config(const params *p, const nch_dataset *train)
     }
     double r = p->ratio;
     if (p->gram_mode == 3) {
-        if (nch_dataset_step_ratio(train, p->quantiles[0], p->quantiles[1], &r))
+        int rc = nch_dataset_step_ratio(train, p->quantiles[0], p->quantiles[1], &r);
+        if (rc == NCH_EINVAL)
             nch_die(NCH_EXIT_USAGE, "--gram-ratio-quantiles: needs trajectory data (%s)", p->train);
+        if (rc) nch_exit(NCH_EXIT_INPUT); /* reported with the file and quantiles */
     }
     cfg.abs_w = p->gram_mode == 1 ? p->gram[0] : r / (1 + r);
     cfg.rel_w = p->gram_mode == 1 ? p->gram[1] : 1 / (1 + r);
@@ -191,6 +197,17 @@ static void read_data(const params *p, nch_loss_kind k, const char *path, nch_da
     const int vf = k == NCH_LOSS_VF || k == NCH_LOSS_VF_REG;
     int rc = vf ? nch_dataset_read_vf(path, p->d, ds) : nch_dataset_read_traj(path, p->d, ds);
     if (rc) nch_exit(NCH_EXIT_INPUT);
+}
+
+/* The min/max normaliser of state component c (0-based) from the training
+ * bounds lo, hi: x -> (x + shift) scale maps [lo, hi] to [0, 1]. */
+static void train_box(const params *p, int c, const double *lo, const double *hi, double *shift, double *scale)
+{
+    if (!(hi[c] > lo[c])) nch_die(NCH_EXIT_INPUT, "%s: coordinate %d is constant", p->train, c + 1);
+    if (!isfinite(hi[c] - lo[c]))
+        nch_die(NCH_EXIT_INPUT, "%s: coordinate %d spans more than a double (%g to %g)", p->train, c + 1, lo[c], hi[c]);
+    *shift = -lo[c];
+    *scale = 1 / (hi[c] - lo[c]);
 }
 
 /* --input-map: one entry per state component (drop, periodic:R, norm:R),
@@ -219,11 +236,7 @@ static void input_map(const params *p, const double *lo, const double *hi, nch_e
                     "(%s)", c + 1, NCH_EMBED_RMAX, p->input_map);
         reps[c] = (size_t)r;
         kind[c] = strcmp(tok, "norm") ? NCH_EMBED_PERIODIC : NCH_EMBED_AFFINE;
-        if (kind[c] == NCH_EMBED_AFFINE) {
-            if (!(hi[c] > lo[c])) nch_die(NCH_EXIT_INPUT, "%s: coordinate %d is constant", p->train, c + 1);
-            shift[c] = -lo[c];
-            scale[c] = 1 / (hi[c] - lo[c]);
-        }
+        if (kind[c] == NCH_EMBED_AFFINE) train_box(p, c, lo, hi, &shift[c], &scale[c]);
     }
     free(list);
     if (c != n) nch_die(NCH_EXIT_USAGE, "--input-map: expected 2d = %d entries (%s)", n, p->input_map);
@@ -245,11 +258,7 @@ static void build_model(const params *p, nch_learnt_kind kind, const nch_dataset
     nch_dataset_bounds(train, lo, hi);
     const int normalise = p->normaliser && !strcmp(p->normaliser, "train");
     if (normalise)
-        for (int c = 0; c < 2 * p->d; c++) {
-            if (!(hi[c] > lo[c])) nch_die(NCH_EXIT_INPUT, "%s: coordinate %d is constant", p->train, c + 1);
-            shift[c] = -lo[c];
-            scale[c] = 1 / (hi[c] - lo[c]);
-        }
+        for (int c = 0; c < 2 * p->d; c++) train_box(p, c, lo, hi, &shift[c], &scale[c]);
     size_t widths[MAX_WIDTHS];
     for (size_t i = 0; i < p->n_widths; i++) widths[i] = (size_t)p->widths[i];
     int rc;
@@ -261,7 +270,7 @@ static void build_model(const params *p, nch_learnt_kind kind, const nch_dataset
         rc = nch_learnt_create(model, kind, p->d, p->n_widths, widths, normalise ? shift : NULL,
                                normalise ? scale : NULL);
     }
-    if (rc) nch_die(NCH_EXIT_USAGE, "cannot build a %s model with these widths", p->kind);
+    if (rc) nch_die(NCH_EXIT_INPUT, "--widths: cannot allocate a %s model of these widths", p->kind);
     if (p->output_scale && !strcmp(p->output_scale, "velocity")) {
         double vlo[2 * NCH_DMAX], vhi[2 * NCH_DMAX], osc[2 * NCH_DMAX], osh[2 * NCH_DMAX];
         if (nch_dataset_velocity_bounds(train, vlo, vhi))
@@ -293,15 +302,17 @@ static void build_model(const params *p, nch_learnt_kind kind, const nch_dataset
     gsl_rng_free(rng);
 }
 
-/* The model line of the trace: its architecture and maps. */
+/* The model line of the trace: its architecture and maps (one header field,
+ * escaped like every other: the name and the paths come from the user). */
 static void trace_model(FILE *fp, const params *p, const nch_learnt *m)
 {
-    fprintf(fp, "# model: %s (%s, d %d, widths", p->name, nch_learnt_kind_name(m->kind), p->d);
-    for (size_t i = 0; i < m->net[0].depth; i++) fprintf(fp, " %zu", m->net[0].width[i]);
-    if (p->init) fprintf(fp, ", from %s", p->init);
-    if (m->embedded) fprintf(fp, ", input map %s", p->input_map ? p->input_map : "of the file");
-    else if (p->normaliser) fprintf(fp, ", normaliser %s", p->normaliser);
-    fputs(")\n", fp);
+    char widths[NCH_MLP_LMAX * 12] = "";
+    for (size_t i = 0; i < m->net[0].depth; i++)
+        snprintf(widths + strlen(widths), sizeof widths - strlen(widths), " %zu", m->net[0].width[i]);
+    nch_tsv_param(fp, "model", "%s (%s, d %d, widths%s%s%s%s%s)", p->name, nch_learnt_kind_name(m->kind), p->d,
+                  widths, p->init ? ", from " : "", p->init ? p->init : "",
+                  m->embedded ? ", input map " : p->normaliser ? ", normaliser " : "",
+                  m->embedded ? (p->input_map ? p->input_map : "of the file") : p->normaliser ? p->normaliser : "");
     if (m->out_scaled && m->kind != NCH_LEARNT_MLP)
         nch_tsv_param(fp, "output", "H scale %.17g, shift %.17g", m->out_scale[0], m->out_shift[0]);
     else if (m->out_scaled)
@@ -350,9 +361,19 @@ int main(int argc, char **argv)
     nch_tsv_param(trace.fp, "data", "train %s (%zu samples), test %s (%zu samples)", p.train, train.n, p.test, test.n);
     nch_train_summary sum;
     int rc = nch_train(&model, &cfg, &train, &test, trace.fp, &sum);
+    const char *set = sum.fail_test ? p.test : p.train;
+    if (rc == NCH_EDEGEN) {
+        char where[96];
+        snprintf(where, sizeof where, ", stage %zu, epoch %ld", sum.fail_stage, sum.fail_epoch);
+        nch_loss_gram_error(&loss, p.d, set, sum.fail_batch, sum.fail_batch_size, where, sum.fail_gram_ratio);
+        nch_exit(NCH_EXIT_INPUT);
+    }
+    if (rc == NCH_ENOMEM)
+        nch_die(NCH_EXIT_INPUT, "--widths, --batch: cannot allocate the training's work space (%zu parameters, batch %zu)",
+                model.n_params, p.batch);
     if (rc)
-        nch_die(NCH_EXIT_FAILED_RUN, "%s: training failed at stage %zu, epoch %ld, batch %zu: %s", p.name,
-                sum.fail_stage, sum.fail_epoch, sum.fail_batch, nch_strerror(rc));
+        nch_die(NCH_EXIT_FAILED_RUN, "%s: training failed at stage %zu, epoch %ld, batch %zu of %s: %s", p.name,
+                sum.fail_stage, sum.fail_epoch, sum.fail_batch, set, nch_strerror(rc));
     nch_ofile_xcommit(&trace);
     if (nch_learnt_save(&model, p.model)) nch_exit(NCH_EXIT_INPUT);
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the test binaries and shell tests given as arguments, counts cmocka
-# test cases (and one case per shell test) and ends with "N passed, N failed".
+# test cases (and one case per shell test; a passing one shows its last
+# line, e.g. how many inputs the fuzz harness tried) and ends with
+# "N passed, N failed".
 #
 #   tests/run.sh [--variants] TEST... [--no-variants] TEST...
 #
@@ -52,7 +54,7 @@ for t in "$@"; do
   case "$t" in
     --variants) each=1; [ $chosen -eq 1 ] || choose_variants; chosen=1 ;;
     --no-variants) each=0 ;;
-    *.sh) if bash "$t" >"$log" 2>&1; then passed=$((passed + 1)); echo "PASS $t"
+    *.sh) if bash "$t" >"$log" 2>&1; then passed=$((passed + 1)); echo "PASS $t: $(tail -n 1 "$log")"
           else failed=$((failed + 1)); failed_names+=("$t"); echo "FAIL $t"; sed 's/^/    /' "$log"; fi ;;
     *)    run_binary "$t" ""
           if [ $each -eq 1 ]; then

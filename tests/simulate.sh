@@ -37,7 +37,7 @@ expect() {  # expect STATUS ARGS...: that status, a one-line message, no output 
   $sim "$@" -o "$tmp/out.tsv" 2>"$tmp/err" || status=$?
   [ "$status" -eq "$want" ] || fail "status $status (expected $want) for: $*"
   [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "not a one-line error for: $*"
-  [ ! -e "$tmp/out.tsv" ] && [ ! -e "$tmp/out.tsv.tmp" ] || fail "output left for: $*"
+  [ ! -e "$tmp/out.tsv" ] && [ -z "$(find "$tmp" -name '.nch-*')" ] || fail "output left for: $*"
 }
 expect 2 --model lv --scheme dvi --h 0 --steps 10 --z0 1,1
 expect 2 --model lv --scheme dvi --h -0.1 --steps 10 --z0 1,1

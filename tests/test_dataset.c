@@ -1,9 +1,11 @@
 /* Dataset files (nch_dataset): samples, triplets, bounds, velocity bounds,
- * the DVI-loss quantile ratio, and rejection of malformed files with file:line. */
+ * the DVI-loss quantile ratio (refused when undefined), the domain check,
+ * and rejection of malformed files with file:line. */
 #include "nch_test.h"
 
 #include "nch_dataset.h"
 #include "nch_err.h"
+#include "nch_lv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +97,42 @@ static void vector_field_samples(void **state)
     nch_dataset_free(&ds);
 }
 
+/* Three of four trajectories at rest: the 0.01 and 0.5 quantiles of the
+ * squared steps are both 0, so the ratio would be 0/0; a zero lower
+ * quantile alone gives the defined ratio 0. */
+static void ratio_of_resting_trajectories_is_refused(void **state)
+{
+    (void)state;
+    write_file("0\t0\t0\t2\t1\n0\t1\t0.1\t2\t1\n0\t2\t0.2\t2\t1\n"
+               "1\t0\t0\t2\t1\n1\t1\t0.1\t2\t1\n1\t2\t0.2\t2\t1\n"
+               "2\t0\t0\t2\t1\n2\t1\t0.1\t2\t1\n2\t2\t0.2\t2\t1\n"
+               "3\t0\t0\t1\t1\n3\t1\t0.1\t1.5\t1\n3\t2\t0.2\t2\t1\n");
+    nch_dataset ds;
+    assert_int_equal(nch_dataset_read_traj(path, 1, &ds), NCH_OK);
+    double r = -1;
+    assert_int_equal(nch_dataset_step_ratio(&ds, 0.01, 0.5, &r), NCH_EDEGEN);
+    assert_true(r == -1); /* untouched */
+    assert_int_equal(nch_dataset_step_ratio(&ds, 0.01, 1, &r), NCH_OK);
+    assert_true(r == 0);
+    nch_dataset_free(&ds);
+}
+
+/* The domain check names the line of the first state outside. */
+static void states_outside_a_domain(void **state)
+{
+    (void)state;
+    write_file("# t x y dxdt dydt\n0\t1\t2\t3\t4\n\n0\t-1\t2\t3\t4\n");
+    nch_dataset ds;
+    nch_model lv;
+    nch_lv_model(&lv);
+    assert_int_equal(nch_dataset_read_vf(path, 1, &ds), NCH_OK);
+    assert_int_equal(ds.lines[1], 4);
+    assert_int_equal(nch_dataset_check_domain(&ds, &lv), NCH_EDOM);
+    ds.samples[4] = 0.5;
+    assert_int_equal(nch_dataset_check_domain(&ds, &lv), NCH_OK);
+    nch_dataset_free(&ds);
+}
+
 static void malformed_files_are_rejected(void **state)
 {
     (void)state;
@@ -106,6 +144,7 @@ static void malformed_files_are_rejected(void **state)
         "0\t0\t0\t1\tnan\n0\t1\t0.1\t1\t2\n",                /* non-finite */
         "0\t0\t0\t1\t2\t3\n",                                /* extra column */
         "# only a header\n",                                 /* no rows */
+        "0\t0\t0\t1\t2\n0\t1\t0.1\t1\t2\n",                  /* two states: no triplet */
     };
     nch_dataset ds;
     for (size_t i = 0; i < sizeof bad_traj / sizeof *bad_traj; i++) {
@@ -123,6 +162,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(triplets_from_trajectories),
         cmocka_unit_test(vector_field_samples),
+        cmocka_unit_test(ratio_of_resting_trajectories_is_refused),
+        cmocka_unit_test(states_outside_a_domain),
         cmocka_unit_test(malformed_files_are_rejected),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -4,7 +4,7 @@
  * against an independent recomputation from the model interface (jets,
  * nch_model_field, nch_reg_r, nch_dvi_residual) with GSL's eigen-solver,
  * LU and SVD; nch_loss_values on learnt and analytic (LV) models; the Gram
- * whitening; the zero-weight regulariser; rejections. */
+ * whitening; the zero-weight regulariser; rejections; degenerate batches. */
 #include "nch_test.h"
 #include "nch_testlearnt.h"
 
@@ -1061,9 +1061,77 @@ static void test_names_and_rejections(void **state)
     gsl_rng_free(r);
 }
 
+/* The degenerate-data check (issue 11, nch_gram.h): all-zero targets,
+ * collinear targets and a batch of fewer than 2d samples have no GramMSNorm,
+ * for the check and for every loss call; a generic batch has, and the limit
+ * is the stated 2d (B + 2) u.  ScaledMSNorm takes collinear targets and
+ * refuses only all-zero ones.  DVI and IMEX check their own scalers, the
+ * steps z2 − z1 and the increments (x1 − x0, y2 − y1). */
+static void test_degenerate_gram(void **state)
+{
+    (void)state;
+    /* 2 · 502 · 2^-53 is exact in binary64, as is the product in nch_gram_limit. */
+    assert_true(nch_gram_limit(2, 500) == 2.0 * 502 * NCH_U);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 8);
+    nch_learnt nc;
+    make_model(&nc, NCH_LEARNT_NONCANONICAL, 1, 0, r);
+    nch_loss_work *w = nch_loss_work_alloc(&nc, NCH_LOSS_VF, B);
+    assert_non_null(w);
+    double samples[B * 6], terms[5], ratio;
+    make_samples(&nc, NCH_LOSS_VF, r, samples);
+    const nch_loss_config vf = {NCH_LOSS_VF, 1, 1, 0, 0, NCH_NORM_GRAM, 0, 0};
+    const nch_loss_config scaled = {NCH_LOSS_VF, 1, 1, 0, 0, NCH_NORM_SCALED, 0, 0};
+    assert_int_equal(nch_loss_gram_ratio(&vf, 1, B, samples, &ratio), NCH_OK);
+    assert_true(ratio > nch_gram_limit(2, B) && ratio <= 1);
+    assert_int_equal(nch_loss_gram_ratio(&vf, 1, 1, samples, &ratio), NCH_EDEGEN);
+    assert_int_equal(nch_loss_eval(&vf, &nc, nc.params, 1, samples, terms, NULL, w), NCH_EDEGEN);
+    assert_int_equal(nch_loss_eval(&scaled, &nc, nc.params, 1, samples, terms, NULL, w), NCH_OK);
+    for (int i = 0; i < B; i++) { /* collinear: ż_i = c_i (1, 3) */
+        samples[4 * i + 2] = 0.1 * (i + 1);
+        samples[4 * i + 3] = 0.3 * (i + 1);
+    }
+    assert_int_equal(nch_loss_gram_ratio(&vf, 1, B, samples, &ratio), NCH_EDEGEN);
+    assert_true(ratio <= nch_gram_limit(2, B));
+    assert_int_equal(nch_loss_eval(&scaled, &nc, nc.params, B, samples, terms, NULL, w), NCH_OK);
+    for (int i = 0; i < B; i++) samples[4 * i + 2] = samples[4 * i + 3] = 0;
+    assert_int_equal(nch_loss_gram_ratio(&vf, 1, B, samples, &ratio), NCH_EDEGEN);
+    assert_true(ratio == 0);
+    assert_int_equal(nch_loss_eval(&vf, &nc, nc.params, B, samples, terms, NULL, w), NCH_EDEGEN);
+    assert_int_equal(nch_loss_gram_ratio(&scaled, 1, B, samples, &ratio), NCH_EDEGEN);
+    assert_int_equal(nch_loss_eval(&scaled, &nc, nc.params, B, samples, terms, NULL, w), NCH_EDEGEN);
+    nch_model lv;
+    nch_lv_model(&lv);
+    for (int i = 0; i < B; i++) samples[4 * i] = samples[4 * i + 1] = 1 + 0.1 * i;
+    assert_int_equal(nch_loss_values(&vf, &lv, B, samples, terms), NCH_EDEGEN);
+    nch_loss_work_free(w);
+
+    /* The scheme losses: trajectories at rest from z1 on (z2 = z1, and for
+     * IMEX x1 = x0 too) make their scalers zero. */
+    for (nch_loss_kind k = NCH_LOSS_DVI; k <= NCH_LOSS_IMEX; k++) {
+        const nch_loss_config cfg = {k, 1, 1, 0, H, NCH_NORM_GRAM, 0, 0};
+        w = nch_loss_work_alloc(&nc, k, B);
+        assert_non_null(w);
+        make_samples(&nc, k, r, samples);
+        assert_int_equal(nch_loss_eval(&cfg, &nc, nc.params, B, samples, terms, NULL, w), NCH_OK);
+        for (int i = 0; i < B; i++) {
+            double *s = samples + 6 * i;
+            s[2] = s[0];
+            s[4] = s[2], s[5] = s[3];
+        }
+        assert_int_equal(nch_loss_gram_ratio(&cfg, 1, B, samples, &ratio), NCH_EDEGEN);
+        assert_true(ratio == 0);
+        assert_int_equal(nch_loss_eval(&cfg, &nc, nc.params, B, samples, terms, NULL, w), NCH_EDEGEN);
+        nch_loss_work_free(w);
+    }
+    nch_learnt_free(&nc);
+    gsl_rng_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_degenerate_gram),
         cmocka_unit_test(test_names_and_rejections),
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_values_lv),

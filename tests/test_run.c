@@ -70,6 +70,35 @@ static void failure_keeps_earlier_rows(void **state)
     assert_int_equal(nch_run(&pert, NCH_SCHEME_RK4, -0.1, 10, z0, 1, z, &rep), NCH_EINVAL);
 }
 
+/* θ ≡ 0: D_yθ is singular everywhere, so the DVI cannot even start. */
+static int flat_jets(const nch_model *m, size_t n, const double *z, int order, nch_jet *out)
+{
+    (void)m;
+    (void)order;
+    for (size_t i = 0; i < n; i++) {
+        memset(&out[i], 0, sizeof out[i]);
+        out[i].H = z[2 * i] + z[2 * i + 1];
+        out[i].dH[0] = out[i].dH[1] = 1;
+    }
+    return NCH_OK;
+}
+
+/* A start the DVI cannot leave is row 0 of the run and its last state
+ * (long_run and the figures write rows − 1 as the state where it stopped). */
+static void failed_start_keeps_z0(void **state)
+{
+    (void)state;
+    const nch_model flat = {.name = "flat", .d = 1, .jets = flat_jets};
+    const double z0[2] = {0.5, 2};
+    double z[2 * 11];
+    memset(z, 0, sizeof z);
+    nch_run_report rep;
+    assert_int_equal(nch_run(&flat, NCH_SCHEME_DVI, 0.1, 10, z0, 1, z, &rep), NCH_ESING);
+    assert_int_equal(rep.fail_step, 1);
+    assert_int_equal(rep.rows, 1);
+    assert_memory_equal(z, z0, sizeof z0);
+}
+
 static void period_index_of_a_circle(void **state)
 {
     (void)state;
@@ -92,6 +121,7 @@ int main(void)
         cmocka_unit_test(names_round_trip),
         cmocka_unit_test(every_scheme_tracks_the_exact_solution),
         cmocka_unit_test(failure_keeps_earlier_rows),
+        cmocka_unit_test(failed_start_keeps_z0),
         cmocka_unit_test(period_index_of_a_circle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -44,6 +44,13 @@ long nch_cli_long(const char *opt, const char *arg, long min)
     return v;
 }
 
+int nch_cli_int(const char *opt, const char *arg, int min, int max)
+{
+    long v = nch_cli_long(opt, arg, min);
+    if (v > max) nch_die(NCH_EXIT_USAGE, "%s: must be at most %d (%s)", opt, max, arg);
+    return (int)v;
+}
+
 static size_t list(const char *opt, const char *arg, double *out, size_t max, int positive)
 {
     size_t n = 0;
@@ -71,9 +78,18 @@ size_t nch_cli_positive_list(const char *opt, const char *arg, double *out, size
     return list(opt, arg, out, max, 1);
 }
 
+long nch_cli_count(const char *opt, double x, long min)
+{
+    if (!(x >= (double)min - 0.5 && x < 0x1p63))
+        nch_die(NCH_EXIT_USAGE, "%s: they make %g steps, not a count >= %ld", opt, x, min);
+    return lround(x);
+}
+
 long nch_cli_steps(const char *opt, double T, double dt)
 {
     double n = T / dt;
+    /* lround of a value beyond a long is unspecified: refuse it first. */
+    if (!(n < 0x1p63)) nch_die(NCH_EXIT_USAGE, "%s: T = %g / step %.17g: too many steps", opt, T, dt);
     long k = lround(n);
     if (k < 1 || fabs(n - (double)k) > 1e-9 * n)
         nch_die(NCH_EXIT_USAGE, "%s: step %.17g does not divide T = %g", opt, dt, T);

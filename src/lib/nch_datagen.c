@@ -115,10 +115,11 @@ static void write_split(const nch_datagen_set *set, const char *outdir, const ch
             fputc('\n', ft.fp);
         }
 
+    /* nvf ≤ ntraj (nt + 1): fits, as the trajectories did. */
     size_t per = (set->nt - 2) / s + 1, nvf = ntraj * per;
-    double *vz = nch_xcalloc(nvf, dim * sizeof *vz, "vector-field points");
-    double *vt = nch_xcalloc(nvf, sizeof *vt, "times");
-    double *f = nch_xcalloc(nvf, dim * sizeof *f, "field values");
+    double *vz = nch_xalloc(nvf, dim, sizeof *vz, "--n-ic, --nt: vector-field points");
+    double *vt = nch_xalloc(nvf, 1, sizeof *vt, "--n-ic, --nt: times");
+    double *f = nch_xalloc(nvf, dim, sizeof *f, "--n-ic, --nt: field values");
     size_t k = 0, start = 0;
     for (size_t g = 0; g < NCH_DATAGEN_VF_GROUPS; g++) {
         size_t size = ntraj / NCH_DATAGEN_VF_GROUPS + (g < ntraj % NCH_DATAGEN_VF_GROUPS);

@@ -7,11 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int no_memory(const char *path, size_t rows, size_t width)
+{
+    nch_error("%s: cannot allocate %zu rows of %zu values", path, rows, width);
+    return NCH_ENOMEM;
+}
+
 void nch_dataset_free(nch_dataset *ds)
 {
     free(ds->samples);
     free(ds->states);
     free(ds->traj_len);
+    free(ds->lines);
     memset(ds, 0, sizeof *ds);
 }
 
@@ -29,13 +36,16 @@ int nch_dataset_read_vf(const char *path, int d, nch_dataset *ds)
         free(lines);
         return NCH_EINVAL;
     }
+    ds->path = path;
     ds->d = d;
     ds->n = n;
     ds->width = 4 * (size_t)d;
-    ds->samples = malloc(n * ds->width * sizeof *ds->samples);
+    ds->lines = lines;
+    ds->samples = nch_alloc(n, ds->width, sizeof *ds->samples);
     if (!ds->samples) {
         free(rows);
-        return NCH_ENOMEM;
+        nch_dataset_free(ds);
+        return no_memory(path, n, 4 * (size_t)d);
     }
     for (size_t i = 0; i < n; i++) {
         const double *r = rows + i * (size_t)ncol;
@@ -43,7 +53,6 @@ int nch_dataset_read_vf(const char *path, int d, nch_dataset *ds)
             if (!isfinite(r[1 + c])) {
                 nch_error("%s:%zu: value not finite (%g)", path, lines[i], r[1 + c]);
                 free(rows);
-                free(lines);
                 nch_dataset_free(ds);
                 return NCH_EINVAL;
             }
@@ -51,7 +60,6 @@ int nch_dataset_read_vf(const char *path, int d, nch_dataset *ds)
         }
     }
     free(rows);
-    free(lines);
     return NCH_OK;
 }
 
@@ -61,9 +69,9 @@ static int split_trajectories(const char *path, int d, const double *rows, const
                               nch_dataset *ds)
 {
     size_t ncol = 3 + 2 * (size_t)d, dim = 2 * (size_t)d;
-    ds->states = malloc(n * dim * sizeof *ds->states);
-    ds->traj_len = malloc(n * sizeof *ds->traj_len);
-    if (!ds->states || !ds->traj_len) return NCH_ENOMEM;
+    ds->states = nch_alloc(n, dim, sizeof *ds->states);
+    ds->traj_len = nch_alloc(n, 1, sizeof *ds->traj_len);
+    if (!ds->states || !ds->traj_len) return no_memory(path, n, dim);
     ds->dt = NAN;
     for (size_t i = 0; i < n; i++) {
         const double *r = rows + i * ncol, *prev = r - ncol;
@@ -114,29 +122,50 @@ int nch_dataset_read_traj(const char *path, int d, nch_dataset *ds)
     size_t n, *lines;
     int rc = nch_tsv_read(path, 3 + 2 * d, &rows, &n, &lines);
     if (rc) return rc;
+    ds->path = path;
     ds->d = d;
+    ds->lines = lines;
     rc = n ? split_trajectories(path, d, rows, lines, n, ds) : NCH_EINVAL;
     if (!n) nch_error("%s: no data rows", path);
     free(rows);
-    free(lines);
     if (rc) {
         nch_dataset_free(ds);
         return rc;
     }
     size_t dim = 2 * (size_t)d, triplets = 0;
     for (size_t t = 0; t < ds->n_traj; t++) triplets += ds->traj_len[t] > 2 ? ds->traj_len[t] - 2 : 0;
+    if (!triplets) {
+        nch_error("%s: no trajectory with three states (no snapshot triplet)", path);
+        nch_dataset_free(ds);
+        return NCH_EINVAL;
+    }
     ds->width = 3 * dim;
     ds->n = triplets;
-    ds->samples = malloc((triplets ? triplets : 1) * ds->width * sizeof *ds->samples);
+    ds->samples = nch_alloc(triplets, ds->width, sizeof *ds->samples);
     if (!ds->samples) {
         nch_dataset_free(ds);
-        return NCH_ENOMEM;
+        return no_memory(path, triplets, 3 * dim);
     }
     size_t k = 0, first = 0;
     for (size_t t = 0; t < ds->n_traj; t++) {
         for (size_t j = 0; j + 2 < ds->traj_len[t]; j++, k++)
             memcpy(ds->samples + k * ds->width, ds->states + (first + j) * dim, ds->width * sizeof *ds->samples);
         first += ds->traj_len[t];
+    }
+    return NCH_OK;
+}
+
+int nch_dataset_check_domain(const nch_dataset *ds, const nch_model *m)
+{
+    const double *z = ds->states ? ds->states : ds->samples;
+    size_t n = ds->states ? ds->n_states : ds->n, stride = ds->states ? 2 * (size_t)ds->d : ds->width;
+    for (size_t i = 0; i < n; i++) {
+        const double *zi = z + i * stride;
+        if (nch_model_check_domain(m, zi) != NCH_OK) {
+            nch_error("%s:%zu: state outside the domain of model %s (%g, %g%s)", ds->path, ds->lines[i], m->name,
+                      zi[0], zi[1], ds->d > 1 ? ", ..." : "");
+            return NCH_EDOM;
+        }
     }
     return NCH_OK;
 }
@@ -204,8 +233,8 @@ int nch_dataset_step_ratio(const nch_dataset *ds, double p_lo, double p_hi, doub
 {
     if (!ds->states || !(p_lo >= 0 && p_lo < p_hi && p_hi <= 1)) return NCH_EINVAL;
     size_t dim = 2 * (size_t)ds->d, m = 0, first = 0;
-    double *q = malloc(ds->n_states * sizeof *q);
-    if (!q) return NCH_ENOMEM;
+    double *q = nch_alloc(ds->n_states, 1, sizeof *q);
+    if (!q) return no_memory(ds->path, ds->n_states, 1);
     for (size_t t = 0; t < ds->n_traj; t++) {
         for (size_t j = 0; j + 1 < ds->traj_len[t]; j++) {
             const double *a = ds->states + (first + j) * dim, *b = a + dim;
@@ -217,7 +246,19 @@ int nch_dataset_step_ratio(const nch_dataset *ds, double p_lo, double p_hi, doub
     }
     qsort(q, m, sizeof *q, cmp_double);
     int rc = m ? NCH_OK : NCH_EINVAL;
-    if (!rc) *ratio = quantile(q, m, p_lo) / quantile(q, m, p_hi);
+    if (!rc) {
+        double lo = quantile(q, m, p_lo), hi = quantile(q, m, p_hi);
+        /* The states are finite, but their squared differences may not be
+         * (|z| near 1e308); a zero upper quantile (trajectories mostly at
+         * rest) makes the ratio 0/0. */
+        if (!(hi > 0) || !isfinite(hi) || !isfinite(lo)) {
+            nch_error("%s: the %g and %g quantiles of the squared step increments are %g and %g: "
+                      "no Gram ratio (trajectories at rest?)", ds->path, p_lo, p_hi, lo, hi);
+            rc = NCH_EDEGEN;
+        } else {
+            *ratio = lo / hi;
+        }
+    }
     free(q);
     return rc;
 }

@@ -1,8 +1,10 @@
 #include "nch_fig.h"
 
 #include "nch_cli.h"
+#include "nch_lv.h"
 #include "nch_tsv.h"
 
+#include <getopt.h>
 #include <stdio.h>
 
 void nch_fig_usage(const char *bad, const char *synopsis)
@@ -11,11 +13,28 @@ void nch_fig_usage(const char *bad, const char *synopsis)
     nch_die(NCH_EXIT_USAGE, "usage: %s %s", nch_program(), synopsis);
 }
 
+const char *nch_fig_bad_option(int c, char *const argv[])
+{
+    static char buf[4160];
+    if (c == ':') snprintf(buf, sizeof buf, "%s: no value", argv[optind - 1]);
+    else if (optopt) snprintf(buf, sizeof buf, "-%c", optopt);
+    else return argv[optind - 1];
+    return buf;
+}
+
 void nch_fig_point(const char *opt, const char *arg, double (*pts)[2], size_t *n, size_t max)
 {
     if (*n == max) nch_die(NCH_EXIT_USAGE, "%s: more than %zu points", opt, max);
     if (nch_cli_list(opt, arg, pts[*n], 2) != 2) nch_die(NCH_EXIT_USAGE, "%s: expected X,Y (%s)", opt, arg);
     ++*n;
+}
+
+void nch_fig_check_start(const char *opt, const double *z)
+{
+    nch_model lv;
+    nch_lv_model(&lv);
+    if (nch_model_check_domain(&lv, z) != NCH_OK)
+        nch_die(NCH_EXIT_INPUT, "%s: (%g, %g) is outside the domain x, y > 0", opt, z[0], z[1]);
 }
 
 void nch_fig_open_path(nch_ofile *f, const char *path, const char *content, const char *columns)

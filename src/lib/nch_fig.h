@@ -13,8 +13,19 @@
  * usage), status 2. */
 _Noreturn void nch_fig_usage(const char *bad, const char *synopsis);
 
+/* What to quote for getopt_long's error return c ('?' or ':'; the optstring
+ * must start with ':' and opterr be 0): the option as typed, "--opt: no
+ * value" for a missing argument, "-x" for an unknown short option.  Not
+ * argv[optind − 1], which inside a cluster such as "-xo" is the argument
+ * before it. */
+const char *nch_fig_bad_option(int c, char *const argv[]);
+
 /* Appends the point "X,Y" of --opt to pts (n of at most max stored). */
 void nch_fig_point(const char *opt, const char *arg, double (*pts)[2], size_t *n, size_t max);
+
+/* Dies (status 1) unless the start z of --opt lies in the reference system's
+ * domain x, y > 0, where the energy columns are defined (nch_lv.h). */
+void nch_fig_check_start(const char *opt, const double *z);
 
 /* Opens PATH for atomic writing with the provenance header, a "# content:"
  * line and the column line; dies (status 2) if PATH is too long. */

@@ -2,6 +2,7 @@
 
 #include "nch_err.h"
 
+#include <float.h>
 #include <lapacke.h>
 #include <math.h>
 
@@ -24,13 +25,27 @@ int nch_norm_kind_parse(const char *s, nch_norm_kind *k)
     return NCH_OK;
 }
 
-/* W = U diag(1/(√S + eps)) Vᵀ for M = (1/B) Σ s_i s_iᵀ = U diag(S) Vᵀ, s_i
- * the scalers of the B samples; W is n×n row-major. */
-static int gram_whitener(int n, size_t B, const double *samples, size_t width,
-                         nch_gram_scaler scaler, double eps, double *W)
+double nch_gram_limit(int n, size_t B)
 {
-    double M[NCH_ZMAX * NCH_ZMAX] = {0}, S[NCH_ZMAX], U[NCH_ZMAX * NCH_ZMAX],
-           VT[NCH_ZMAX * NCH_ZMAX], superb[NCH_ZMAX], s[NCH_ZMAX];
+    /* M̂ = fl((1/B) Σ s_i s_iᵀ) by recursive summation: each entry is off by
+     * at most γ_{B+1} (1/B) Σ |s_ia s_ib| ≤ γ_{B+1} √(M_aa M_bb) ≤ γ_{B+1} λ_max
+     * (Cauchy–Schwarz; a diagonal entry is at most λ_max), γ_k ≈ k u, so
+     * ‖M̂ − M‖₂ ≤ n (B + 1) u λ_max; dgesvd adds a backward error of about
+     * n u ‖M̂‖₂.  By Weyl's inequality the computed λ_min is then within
+     * n (B + 2) u λ_max of the exact one: at or below that it cannot be told
+     * from a singular M, and the whitening 1/(√S + ε_g) would set the weight
+     * of that direction from rounding and ε_g, not from data. */
+    const double u = DBL_EPSILON / 2;
+    return n * ((double)B + 2) * u;
+}
+
+/* M = (1/B) Σ s_i s_iᵀ = U diag(S) Vᵀ (S descending), s_i the scalers of
+ * the B samples; NCH_ENONFIN if M is not finite, NCH_ENOCONV if the SVD
+ * fails, NCH_EDEGEN if M is numerically singular (S[n−1] ≤ limit · S[0]). */
+static int gram_svd(int n, size_t B, const double *samples, size_t width, nch_gram_scaler scaler,
+                    double *S, double *U, double *VT)
+{
+    double M[NCH_ZMAX * NCH_ZMAX] = {0}, superb[NCH_ZMAX], s[NCH_ZMAX];
     for (size_t i = 0; i < B; i++) {
         scaler(n, samples + i * width, s);
         for (int a = 0; a < n; a++)
@@ -43,6 +58,27 @@ static int gram_whitener(int n, size_t B, const double *samples, size_t width,
     lapack_int info = LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'A', 'A', n, n, M, n, S, U, n, VT, n,
                                      superb);
     if (info != 0) return NCH_ENOCONV;
+    return S[n - 1] > nch_gram_limit(n, B) * S[0] ? NCH_OK : NCH_EDEGEN;
+}
+
+int nch_gram_ratio(int n, size_t B, const double *samples, size_t width, nch_gram_scaler scaler,
+                   double *ratio)
+{
+    if (n < 1 || n > NCH_ZMAX || B == 0) return NCH_EINVAL;
+    double S[NCH_ZMAX], U[NCH_ZMAX * NCH_ZMAX], VT[NCH_ZMAX * NCH_ZMAX];
+    for (int i = 0; i < NCH_ZMAX; i++) S[i] = NAN;
+    int rc = gram_svd(n, B, samples, width, scaler, S, U, VT);
+    *ratio = S[0] > 0 ? S[n - 1] / S[0] : S[0] == 0 ? 0 : NAN; /* NaN: M not finite */
+    return rc;
+}
+
+/* W = U diag(1/(√S + eps)) Vᵀ from gram_svd; W is n×n row-major. */
+static int gram_whitener(int n, size_t B, const double *samples, size_t width,
+                         nch_gram_scaler scaler, double eps, double *W)
+{
+    double S[NCH_ZMAX], U[NCH_ZMAX * NCH_ZMAX], VT[NCH_ZMAX * NCH_ZMAX];
+    int rc = gram_svd(n, B, samples, width, scaler, S, U, VT);
+    if (rc != NCH_OK) return rc;
     for (int a = 0; a < n; a++)
         for (int b = 0; b < n; b++) {
             double v = 0;
@@ -60,14 +96,20 @@ int nch_gram_init(nch_gram *g, nch_norm_kind kind, double gram_eps, int n, size_
     g->whiten = kind == NCH_NORM_GRAM;
     if (g->whiten) return gram_whitener(n, B, samples, width, scaler, gram_eps, g->W);
     /* Without whitening a non-finite scaler would only show in the terms
-     * later; the Gram path rejects it here, so this one does too. */
+     * later; the Gram path rejects it here, so this one does too.  Nothing
+     * is inverted, so collinear scalers are fine; but when every scaler is
+     * zero no sample has a scale and each relative term is n(u)/1e-8, set
+     * by the ε alone: degenerate data, as for the Gram norm. */
     double s[NCH_ZMAX];
+    int moving = 0;
     for (size_t i = 0; i < B; i++) {
         scaler(n, samples + i * width, s);
-        for (int a = 0; a < n; a++)
+        for (int a = 0; a < n; a++) {
             if (!isfinite(s[a])) return NCH_ENONFIN;
+            moving |= s[a] != 0;
+        }
     }
-    return NCH_OK;
+    return moving ? NCH_OK : NCH_EDEGEN;
 }
 
 double nch_gram_apply(const nch_gram *g, const double *u, double *ut)

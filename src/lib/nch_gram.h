@@ -10,6 +10,14 @@
  *   loss = abs_w·abs + rel_w·rel.
  * W depends on the scalers only: a constant for the gradient.  Both norms go
  * through the same calls; ScaledMSNorm is W = I without the products.
+ *
+ * Degenerate data (issue 11): a batch whose M is numerically singular —
+ * smallest eigenvalue at most nch_gram_limit(n, B) times the largest, as for
+ * all-zero or collinear scalers, or fewer than n samples — has no GramMSNorm:
+ * its whitening would be set by rounding and ε_g, not by the data, so
+ * nch_gram_init refuses it (NCH_EDEGEN).  ScaledMSNorm inverts nothing and
+ * takes collinear scalers; it refuses only a batch whose scalers are all
+ * zero, where every relative term is measured against its 1e-8 alone.
  * n ≤ NCH_ZMAX; nothing here allocates. */
 #ifndef NCH_GRAM_H
 #define NCH_GRAM_H
@@ -37,9 +45,22 @@ typedef struct {
     double W[NCH_ZMAX * NCH_ZMAX];     /* n×n row-major (GramMSNorm) */
 } nch_gram;
 
+/* The limit ρ of the Gram check for B scalers of dimension n: a computed
+ * λ_min ≤ ρ λ_max cannot be told from 0 in float64.  ρ = n (B + 2) u,
+ * u = 2^-53 (derivation in nch_gram.c): 1.1e-13 for n = 2, B = 500. */
+double nch_gram_limit(int n, size_t B);
+
+/* The Gram check of B samples as GramMSNorm runs it: *ratio = λ_min/λ_max
+ * of M (0 for M = 0, NaN if M is not finite); NCH_OK, NCH_EDEGEN when the
+ * ratio is at most nch_gram_limit(n, B), NCH_ENONFIN if M is not finite,
+ * NCH_ENOCONV if the SVD fails, NCH_EINVAL for a bad n or B = 0. */
+int nch_gram_ratio(int n, size_t B, const double *samples, size_t width, nch_gram_scaler scaler,
+                   double *ratio);
+
 /* Sets up the norm for B samples (rows of `width` doubles from `samples`,
- * scaler(n, row, s) giving each s_i).  NCH_ENONFIN if M is not finite,
- * NCH_ENOCONV if its SVD fails, NCH_EINVAL for a bad kind or n. */
+ * scaler(n, row, s) giving each s_i).  NCH_EDEGEN for degenerate data
+ * (above), NCH_ENONFIN if M or a scaler is not finite, NCH_ENOCONV if the
+ * SVD fails, NCH_EINVAL for a bad kind or n. */
 int nch_gram_init(nch_gram *g, nch_norm_kind kind, double gram_eps, int n, size_t B,
                   const double *samples, size_t width, nch_gram_scaler scaler);
 

@@ -218,10 +218,12 @@ nch_learnt_work *nch_learnt_work_alloc(const nch_learnt *m, size_t B_max, int or
     for (size_t k = 0; k < m->n_nets && ok; k++)
         ok = (w->mw[k] = nch_mlp_work_alloc(&m->net[k], B_max, order_max)) != NULL;
     if (ok && m->embedded) {
-        const size_t len = B_max * nch_mlp_ncomp(m->n_dir, order_max) * m->embed.n_feat;
-        w->z = malloc(B_max * w->n_in * sizeof *w->z);
-        w->A0 = malloc(len * sizeof *w->A0);
-        w->A0_bar = malloc(len * sizeof *w->A0_bar);
+        /* B_max × K × n_feat values: the nets' work allocations above bound
+         * B_max K n_feat (their inputs are the n_feat features). */
+        const size_t rows = B_max * nch_mlp_ncomp(m->n_dir, order_max);
+        w->z = nch_alloc(B_max, w->n_in, sizeof *w->z);
+        w->A0 = nch_alloc(rows, m->embed.n_feat, sizeof *w->A0);
+        w->A0_bar = nch_alloc(rows, m->embed.n_feat, sizeof *w->A0_bar);
         ok = w->z && w->A0 && w->A0_bar;
     }
     if (!ok) {
@@ -370,14 +372,15 @@ static int create(nch_learnt *m, nch_learnt_kind kind, int d, size_t depth, cons
         m->n_params += m->net[k].n_params;
     }
     m->normalised = shift != NULL;
-    m->params = calloc(m->n_params, sizeof *m->params);
+    m->params = nch_alloc(m->n_params, 1, sizeof *m->params);
+    if (m->params) memset(m->params, 0, m->n_params * sizeof *m->params);
     const int order = kind == NCH_LEARNT_MLP ? 0 : 2;
     const size_t K = nch_mlp_ncomp(m->n_dir, order);
     int status = m->params ? NCH_OK : NCH_ENOMEM;
     if (status == NCH_OK && !(m->work = nch_learnt_work_alloc(m, NCH_LEARNT_CHUNK, order)))
         status = NCH_ENOMEM;
     for (size_t k = 0; k < m->n_nets && status == NCH_OK; k++)
-        if (!(m->out[k] = malloc(NCH_LEARNT_CHUNK * K * n_out[k] * sizeof *m->out[k])))
+        if (!(m->out[k] = nch_alloc(NCH_LEARNT_CHUNK * K, n_out[k], sizeof *m->out[k])))
             status = NCH_ENOMEM;
     if (status != NCH_OK) {
         nch_learnt_free(m);
@@ -712,7 +715,7 @@ static int read_header(reader *r, nch_learnt *m)
             nch_error("%s:%zu: more than %d hidden layers", r->path, r->lineno, NCH_MLP_LMAX);
             return NCH_EINVAL;
         }
-        if ((rc = read_size(r, "width", 1, 1000000, &widths[depth++]))) return rc;
+        if ((rc = read_size(r, "width", 1, NCH_LEARNT_WIDTH_MAX, &widths[depth++]))) return rc;
     }
     if (depth == 0) {
         nch_error("%s:%zu: no hidden widths", r->path, r->lineno);

@@ -33,6 +33,17 @@
  *   canonical     jets (θ = y and H from the net), field ẋ = ∇_yH, ẏ = −∇_xH;
  *   noncanonical  jets from the two nets, field NULL (nch_model_field solves).
  * The fields return NCH_ENONFIN if a value is not finite.
+ *
+ * Domain (issue 11): the nets are defined on all of R^{2d}, so the model's
+ * own domain is everything (in_domain NULL): a short run that strays out of
+ * the data (fig_scheme_learning's error study) only becomes inaccurate.  The
+ * programs that report the reference energy H of Lotka–Volterra (simulate,
+ * long_run, the long runs of fig_dvi_failure and fig_scheme_learning) run a
+ * learnt model in the domain of the reference system instead, x, y > 0,
+ * where that H is defined (nch_lv_energy_domain): a start outside is refused
+ * as for the model lv (status 1) and a run that leaves it stops there.  Not
+ * the data box: a model file records it only through a normaliser, which
+ * not every model has, and nothing in a row is undefined outside it.
  * They evaluate m->params, any number of points, in chunks of
  * NCH_LEARNT_CHUNK through workspaces inside the struct: one model is not to
  * be used from two threads at once.  model.params points back to the struct,
@@ -69,6 +80,7 @@
 #include <stddef.h>
 
 #define NCH_LEARNT_VERSION 2
+#define NCH_LEARNT_WIDTH_MAX 1000000 /* largest hidden width a file or a trainer may ask for */
 #define NCH_LEARNT_CHUNK 64 /* points per net call in the interface */
 
 typedef enum { NCH_LEARNT_MLP, NCH_LEARNT_CANONICAL, NCH_LEARNT_NONCANONICAL } nch_learnt_kind;

@@ -89,13 +89,14 @@ nch_loss_work *nch_loss_work_alloc(const nch_learnt *m, nch_loss_kind k, size_t 
     int ok = 1;
     for (size_t s = 0; s < w->nsets && ok; s++) {
         const size_t K = nch_mlp_ncomp(m->n_dir, w->order_max[s]);
-        w->z[s] = malloc(B_max * n * sizeof *w->z[s]);
+        w->z[s] = nch_alloc(B_max, n, sizeof *w->z[s]);
         w->lw[s] = nch_learnt_work_alloc(m, B_max, w->order_max[s]);
         ok = w->z[s] && w->lw[s];
         for (size_t j = 0; j < m->n_nets && ok; j++) {
-            const size_t len = B_max * K * m->net[j].n_out;
-            w->out[s][j] = malloc(len * sizeof *w->out[s][j]);
-            w->bar[s][j] = malloc(len * sizeof *w->bar[s][j]);
+            /* B_max × K × n_out values; the nets' work allocation (in
+             * w->lw[s]) bounds B_max K. */
+            w->out[s][j] = nch_alloc(B_max * K, m->net[j].n_out, sizeof *w->out[s][j]);
+            w->bar[s][j] = nch_alloc(B_max * K, m->net[j].n_out, sizeof *w->bar[s][j]);
             ok = w->out[s][j] && w->bar[s][j];
         }
     }
@@ -226,6 +227,41 @@ static int batch_norm(const nch_loss_config *cfg, int d, size_t B, const double 
     const double eps = cfg->gram_eps > 0 ? cfg->gram_eps : NCH_GRAM_EPS_DEFAULT;
     return nch_gram_init(g, cfg->norm, eps, 2 * d, B, samples,
                          nch_loss_sample_width(cfg->kind, d), scaler_of(cfg->kind));
+}
+
+int nch_loss_gram_ratio(const nch_loss_config *cfg, int d, size_t B, const double *samples,
+                        double *ratio)
+{
+    if (bad_config(cfg) || d < 1 || d > NCH_DMAX || B == 0) return NCH_EINVAL;
+    nch_gram g;
+    const int rc = batch_norm(cfg, d, B, samples, &g);
+    if (nch_gram_ratio(2 * d, B, samples, nch_loss_sample_width(cfg->kind, d), scaler_of(cfg->kind), ratio) ==
+        NCH_EINVAL)
+        *ratio = NAN;
+    return rc;
+}
+
+void nch_loss_gram_error(const nch_loss_config *cfg, int d, const char *path, size_t batch,
+                         size_t B, const char *where, double ratio)
+{
+    const char *scalers = cfg->kind == NCH_LOSS_DVI    ? "steps z2 - z1"
+                          : cfg->kind == NCH_LOSS_IMEX ? "increments (x1 - x0, y2 - y1)"
+                                                       : "targets";
+    if (cfg->norm == NCH_NORM_SCALED)
+        nch_error("%s: batch %zu (%zu samples%s): degenerate data: the %s are all zero", path, batch, B,
+                  where, scalers);
+    else
+        nch_error("%s: batch %zu (%zu samples%s): degenerate data: the Gram matrix of the %s is "
+                  "singular (smallest/largest eigenvalue %.3g, limit %.3g)",
+                  path, batch, B, where, scalers, ratio, nch_gram_limit(2 * d, B));
+}
+
+int nch_loss_check_set(const nch_loss_config *cfg, const nch_dataset *ds)
+{
+    double ratio;
+    if (nch_loss_gram_ratio(cfg, ds->d, ds->n, ds->samples, &ratio) != NCH_EDEGEN) return NCH_OK;
+    nch_loss_gram_error(cfg, ds->d, ds->path, 1, ds->n, ", the whole file", ratio);
+    return NCH_EDEGEN;
 }
 
 int nch_loss_eval(const nch_loss_config *cfg, const nch_learnt *m, const double *params,

@@ -4,7 +4,10 @@
  * N(u; s) is the norm of nch_gram.h chosen by the configuration: GramMSNorm
  * (errors u_i, scalers s_i, one batch, whitening W from the batch's
  * scalers, ε_g = gram_eps) or ScaledMSNorm (no whitening), weights abs_w
- * and rel_w.
+ * and rel_w.  A batch that the norm cannot measure — for GramMSNorm a
+ * numerically singular Gram matrix of the scalers (all-zero or collinear
+ * targets, fewer than 2d samples), for ScaledMSNorm all scalers zero — is
+ * degenerate data (nch_gram.h): every loss call returns NCH_EDEGEN for it.
  *
  * The losses, for a model (nch_learnt) with parameters p:
  *   VF      (z, ż):        N(f(z) − ż; ż), f the model's field (any kind);
@@ -39,6 +42,7 @@
 #ifndef NCH_LOSS_H
 #define NCH_LOSS_H
 
+#include "nch_dataset.h"
 #include "nch_gram.h"
 #include "nch_learnt.h"
 
@@ -88,6 +92,27 @@ size_t nch_loss_sample_width(nch_loss_kind k, int d);
 /* 1 if the loss kind applies to the model's kind (VF: all; others: not mlp). */
 int nch_loss_supports(nch_loss_kind k, nch_learnt_kind mk);
 
+/* The degenerate-data check of one batch of B samples under cfg's norm
+ * (nch_gram.h), the one every loss call runs: *ratio = λ_min/λ_max of the
+ * scalers' Gram matrix M (0 for M = 0, NaN if M is not finite), for the
+ * message; returns the norm's status: NCH_OK, NCH_EDEGEN, NCH_ENONFIN,
+ * NCH_ENOCONV, or NCH_EINVAL for a bad kind or norm, d or B = 0. */
+int nch_loss_gram_ratio(const nch_loss_config *cfg, int d, size_t B, const double *samples,
+                        double *ratio);
+
+/* The one message for a degenerate batch: "PATH: batch B (N samples WHERE):
+ * degenerate data: " then, for GramMSNorm, "the Gram matrix of the SCALERS
+ * is singular (smallest/largest eigenvalue RATIO, limit ρ)", for
+ * ScaledMSNorm "the SCALERS are all zero"; SCALERS: targets (VF, VF_REG),
+ * steps z2 - z1 (DVI), increments (x1 - x0, y2 - y1) (IMEX). */
+void nch_loss_gram_error(const nch_loss_config *cfg, int d, const char *path, size_t batch,
+                         size_t B, const char *where, double ratio);
+
+/* The check of a whole dataset as one batch (what bin/evaluate and the
+ * figures' regulariser values use): NCH_OK, or NCH_EDEGEN after the message
+ * above naming ds->path. */
+int nch_loss_check_set(const nch_loss_config *cfg, const nch_dataset *ds);
+
 typedef struct nch_loss_work nch_loss_work;
 
 /* Workspace for loss kind k on models of m's architecture, batches of up to
@@ -98,8 +123,9 @@ void nch_loss_work_free(nch_loss_work *w);
 /* Loss of the model with parameters `params` (n_params, may differ from
  * m->params: the trainer and finite differences pass their own) on B
  * samples (B × width row-major): terms[nch_loss_nterms] filled; if grad is
- * not NULL it is OVERWRITTEN with ∂tot/∂params.  NCH_ENONFIN if a computed term or
- * the gradient is not finite, NCH_ESING for a singular D_yθ or J,
+ * not NULL it is OVERWRITTEN with ∂tot/∂params.  NCH_EDEGEN for a degenerate
+ * batch (above), NCH_ENONFIN if a computed term or the gradient is not
+ * finite, NCH_ESING for a singular D_yθ or J,
  * NCH_ENOCONV if an SVD fails, NCH_EINVAL for a kind the model cannot do,
  * a work object of another kind or architecture, B = 0 or B > B_max, a
  * zero or non-finite DVI/IMEX step, a bad norm or a negative or non-finite

@@ -11,10 +11,12 @@ static const double GAUGE_W = 2;
 
 static int lv_in_domain(const nch_model *m, const double *z)
 {
-    (void)m;
-    /* Written so that NaN is outside. */
-    return z[0] > 0 && z[1] > 0 ? NCH_OK : NCH_EDOM;
+    for (int i = 0; i < 2 * m->d; i++)
+        if (!(z[i] > 0)) return NCH_EDOM; /* written so that NaN is outside */
+    return NCH_OK;
 }
+
+void nch_lv_energy_domain(nch_model *m) { m->in_domain = lv_in_domain; }
 
 double nch_lv_hamiltonian(const double *z)
 {

@@ -19,6 +19,13 @@
 void nch_lv_model(nch_model *m);
 void nch_lv_perturbed_model(nch_model *m);
 
+/* Restricts m to the reference model's domain (every coordinate > 0: x, y > 0
+ * for d = 1), where the reference H of an energy column is defined.  For a
+ * learnt model, whose nets are defined everywhere (nch_learnt.h), in a
+ * program that reports that energy: a start outside is then refused and a
+ * run that leaves the domain stops, as the reference model's do. */
+void nch_lv_energy_domain(nch_model *m);
+
 /* The reference Hamiltonian H(z), used for every relative energy error
  * (H(z_n) − H(z_0)) / H(z_n) (spec §7); NaN or −inf outside the domain. */
 double nch_lv_hamiltonian(const double *z);

@@ -45,7 +45,7 @@ static char *pinned_tunables(void)
     const char *old = getenv("GLIBC_TUNABLES");
     const char *pin = HWCAPS_NAME "=" NCH_NUMENV_HWCAPS;
     size_t cap = (old ? strlen(old) : 0) + strlen(pin) + 2;
-    char *out = nch_xcalloc(cap, 1, "GLIBC_TUNABLES");
+    char *out = nch_xalloc(cap, 1, 1, "GLIBC_TUNABLES");
     for (const char *p = old; p && *p;) {
         size_t n = strcspn(p, ":");
         if (!(n > strlen(HWCAPS_NAME) && strncmp(p, HWCAPS_NAME "=", strlen(HWCAPS_NAME) + 1) == 0)) {

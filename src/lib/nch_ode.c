@@ -53,13 +53,18 @@ int nch_ode_solve(const nch_ode_system *sys, double rtol, double atol, double t0
 
     rhs_ctx ctx = {.sys = sys, .last_status = NCH_OK};
     gsl_odeiv2_system gsys = {gsl_rhs, NULL, dim, &ctx};
-    /* The first trial step only seeds the step control. */
-    gsl_odeiv2_driver *drv =
-        gsl_odeiv2_driver_alloc_y_new(&gsys, gsl_odeiv2_step_rk8pd, h / 100, atol, rtol);
-    if (!drv) return NCH_ENOMEM;
-    gsl_odeiv2_driver_set_nmax(drv, MAX_STEPS_PER_INTERVAL);
-    /* GSL's default handler aborts; failures are reported as statuses. */
+    /* GSL's default handler aborts; failures are reported as statuses, the
+     * driver's allocation included. */
     gsl_error_handler_t *old = gsl_set_error_handler_off();
+    /* The first trial step only seeds the step control; GSL refuses a zero
+     * one, which h/100 is for a subnormal h. */
+    const double hstart = h / 100 != 0 ? h / 100 : h;
+    gsl_odeiv2_driver *drv = gsl_odeiv2_driver_alloc_y_new(&gsys, gsl_odeiv2_step_rk8pd, hstart, atol, rtol);
+    if (!drv) {
+        gsl_set_error_handler(old);
+        return NCH_ENOMEM;
+    }
+    gsl_odeiv2_driver_set_nmax(drv, MAX_STEPS_PER_INTERVAL);
 
     double t = t0;
     rc = NCH_OK;

@@ -42,11 +42,16 @@ int nch_run(const nch_model *m, nch_scheme_kind kind, double h, long n, const do
     double z[NCH_ZMAX];
     nch_dvi_state dvi;
     int rc = nch_model_check_domain(m, z0);
-    if (!rc && kind == NCH_SCHEME_DVI) rc = nch_dvi_init(&dvi, m, h, z0);
     if (rc) return rep->status = rc;
     memcpy(z, z0, dim * sizeof *z);
     memcpy(out, z, dim * sizeof *z);
     rep->rows = 1;
+    /* The DVI's start needs the field at z0: when that fails, the first
+     * step does, and z0 stays the last state. */
+    if (kind == NCH_SCHEME_DVI && (rc = nch_dvi_init(&dvi, m, h, z0))) {
+        rep->fail_step = 1;
+        return rep->status = rc;
+    }
     for (long k = 1; k <= n; k++) {
         switch (kind) {
         case NCH_SCHEME_EULER: rc = nch_step_euler(m, h, z, z); break;

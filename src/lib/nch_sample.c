@@ -11,7 +11,7 @@
 
 int nch_lhs(gsl_rng *rng, size_t n, size_t dim, const double *lo, const double *hi, double *z)
 {
-    size_t *perm = malloc(n * sizeof *perm);
+    size_t *perm = nch_alloc(n, 1, sizeof *perm);
     if (!perm) return NCH_ENOMEM;
     for (size_t i = 0; i < dim * n; i++) z[i] = gsl_rng_uniform(rng);
     for (size_t k = 0; k < dim; k++) {
@@ -78,9 +78,9 @@ int nch_lhs_energy_window(gsl_rng *rng, size_t n, const double box[4], nch_energ
 {
     const double lo[2] = {box[0], box[2]}, hi[2] = {box[1], box[3]};
     for (int round = 0; round < max_rounds; round++) {
-        size_t m = (size_t)(round + 1) * n, kept = 0;
-        double *cand = malloc(2 * m * sizeof *cand);
+        double *cand = nch_alloc((size_t)(round + 1), n, 2 * sizeof *cand);
         if (!cand) return NCH_ENOMEM;
+        size_t m = (size_t)(round + 1) * n, kept = 0; /* fits: cand holds 2m doubles */
         int rc = nch_lhs(rng, m, 2, lo, hi, cand);
         for (size_t i = 0; rc == NCH_OK && i < m && kept < n; i++) {
             double e = H(cand + 2 * i, ctx);

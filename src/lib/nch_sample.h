@@ -34,7 +34,8 @@ int nch_energy_box(nch_energy_fn H, void *ctx, const double zeq[2], double hmax,
 /* Rejection loop: for round i = 0..max_rounds-1 draw an LHS of (i+1)·n
  * points in box, keep (in order) those with hmin ≤ H ≤ hmax, and stop with
  * the first n kept.  z is n×2; *rounds is the number of rounds used.
- * NCH_ENOCONV if max_rounds rounds do not give n points. */
+ * NCH_ENOCONV if max_rounds rounds do not give n points, NCH_ENOMEM if a
+ * round's candidates do not fit in memory. */
 int nch_lhs_energy_window(gsl_rng *rng, size_t n, const double box[4], nch_energy_fn H, void *ctx,
                           double hmin, double hmax, int max_rounds, double *z, int *rounds);
 

@@ -8,8 +8,10 @@
  * values weighted by batch size / set size.  Each stage starts from the
  * best weights so far: it checkpoints whenever the test loss strictly
  * improves on the stage's starting test loss, and reloads the best
- * checkpoint at its end.  A non-finite loss or gradient stops the run and
- * says where (stage, epoch, batch). */
+ * checkpoint at its end.  A failing batch (non-finite loss or gradient,
+ * degenerate data: NCH_EDEGEN) stops the run and says where (stage, epoch,
+ * batch, which set).  A batch size above the larger set's size acts as
+ * that size. */
 #ifndef NCH_TRAIN_H
 #define NCH_TRAIN_H
 
@@ -37,7 +39,10 @@ typedef struct {
 typedef struct {
     int status;
     size_t fail_stage, fail_batch; /* where a failure happened (1-based) */
-    long fail_epoch;
+    long fail_epoch;         /* 0: the test set's evaluation before the stage's first epoch */
+    int fail_test;           /* 1 if the failing batch was the test set's, 0 the training set's */
+    size_t fail_batch_size;
+    double fail_gram_ratio;  /* status NCH_EDEGEN: that batch's λ_min/λ_max (nch_loss_gram_ratio) */
     double best_test;        /* total test loss of the final weights */
     double best_terms[8];    /* its tracked test terms */
     long epochs;             /* epochs run */

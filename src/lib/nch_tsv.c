@@ -31,22 +31,35 @@ static const char *env_or(const char *name, const char *fallback)
 
 int nch_tsv_provenance(FILE *fp)
 {
-    fprintf(fp, "# program: %s\n", nch_program());
-    fprintf(fp, "# commit: %s\n", env_or("NCH_GIT_COMMIT", "unknown"));
-    fprintf(fp, "# profile: %s\n", env_or("NCH_PROFILE", "paper"));
-    fprintf(fp, "# libraries: %s\n", nch_library_versions());
-    fprintf(fp, "# numerical environment: %s\n", nch_numenv_describe());
+    nch_tsv_param(fp, "program", "%s", nch_program());
+    nch_tsv_param(fp, "commit", "%s", env_or("NCH_GIT_COMMIT", "unknown"));
+    nch_tsv_param(fp, "profile", "%s", env_or("NCH_PROFILE", "paper"));
+    nch_tsv_param(fp, "libraries", "%s", nch_library_versions());
+    nch_tsv_param(fp, "numerical environment", "%s", nch_numenv_describe());
     return ferror(fp) ? NCH_EIO : NCH_OK;
 }
 
+/* Header fields are escaped like messages (nch_err.h), so a value with a
+ * newline (a file name) stays one "#" line and the file stays readable. */
 void nch_tsv_param(FILE *fp, const char *key, const char *fmt, ...)
 {
+    char buf[8192], *value = buf;
     va_list ap;
-    fprintf(fp, "# %s: ", key);
     va_start(ap, fmt);
-    vfprintf(fp, fmt, ap);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    if (n < 0) buf[0] = '\0';
+    if (n >= (int)sizeof buf && (value = malloc((size_t)n + 1))) {
+        va_start(ap, fmt);
+        vsnprintf(value, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    fputs("# ", fp);
+    nch_fputs_escaped(key, fp);
+    fputs(": ", fp);
+    nch_fputs_escaped(value ? value : buf, fp);
     fputc('\n', fp);
+    if (value != buf) free(value);
 }
 
 void nch_tsv_columns(FILE *fp, const char *names) { fprintf(fp, "# %s\n", names); }
@@ -59,6 +72,13 @@ void nch_tsv_double(FILE *fp, double v, int first)
 
 void nch_tsv_number(FILE *fp, const char *key, double v) { fprintf(fp, "%s\t%.17g\n", key, v); }
 
+/* "path:line: out of memory …" for a reader that cannot hold its rows. */
+static int no_memory(const char *path, size_t lineno, size_t rows, int ncol)
+{
+    nch_error("%s:%zu: cannot allocate %zu rows of %d values", path, lineno, rows, ncol);
+    return NCH_ENOMEM;
+}
+
 int nch_tsv_read(const char *path, int ncol, double **rows, size_t *nrow, size_t **lines)
 {
     FILE *fp = fopen(path, "r");
@@ -67,19 +87,28 @@ int nch_tsv_read(const char *path, int ncol, double **rows, size_t *nrow, size_t
         return NCH_EIO;
     }
     size_t cap = 1024, n = 0, lineno = 0;
-    double *buf = malloc(cap * (size_t)ncol * sizeof *buf);
-    size_t *at = malloc(cap * sizeof *at);
+    double *buf = nch_alloc(cap, (size_t)ncol, sizeof *buf);
+    size_t *at = nch_alloc(cap, 1, sizeof *at);
     char *line = NULL;
     size_t linecap = 0;
-    int status = buf && at ? NCH_OK : NCH_ENOMEM;
-    while (status == NCH_OK && getline(&line, &linecap, fp) != -1) {
+    ssize_t len;
+    int status = buf && at ? NCH_OK : no_memory(path, 0, cap, ncol);
+    while (status == NCH_OK && (len = getline(&line, &linecap, fp)) != -1) {
         lineno++;
+        if (strlen(line) != (size_t)len) {
+            nch_error("%s:%zu: NUL byte in a text line (not a TSV file?)", path, lineno);
+            status = NCH_EINVAL;
+            break;
+        }
         if (line[0] == '#' || line[strspn(line, " \t\r\n")] == '\0') continue;
         if (n == cap) {
-            double *grown = realloc(buf, 2 * cap * (size_t)ncol * sizeof *buf);
-            size_t *grown_at = grown ? realloc(at, 2 * cap * sizeof *at) : NULL;
+            double *grown = nch_realloc(buf, 2 * cap, (size_t)ncol, sizeof *buf);
+            size_t *grown_at = grown ? nch_realloc(at, 2 * cap, 1, sizeof *at) : NULL;
             if (grown) buf = grown;
-            if (!grown_at) { status = NCH_ENOMEM; break; }
+            if (!grown_at) {
+                status = no_memory(path, lineno, 2 * cap, ncol);
+                break;
+            }
             at = grown_at;
             cap *= 2;
         }
@@ -137,15 +166,16 @@ int nch_tsv_lookup(const char *path, const char *key, double *value)
     }
     char *line = NULL;
     size_t cap = 0, klen = strlen(key), lineno = 0;
+    ssize_t len;
     int status = NCH_EINVAL, found = 0;
-    while (!found && getline(&line, &cap, fp) != -1) {
+    while (!found && (len = getline(&line, &cap, fp)) != -1) {
         lineno++;
         if (strncmp(line, key, klen) || line[klen] != '\t') continue;
         found = 1;
-        char *end;
-        *value = strtod(line + klen + 1, &end);
-        if (end == line + klen + 1 || line[strspn(line, " \t\r\n")] == '\0' || (*end && !strchr("\r\n", *end)))
-            nch_error("%s:%zu: %s: not a number (%s)", path, lineno, key, strtok(line + klen + 1, "\r\n"));
+        char *v = line + klen + 1, *end;
+        *value = strtod(v, &end);
+        if (strlen(line) != (size_t)len || end == v || (*end && !strchr("\r\n", *end)))
+            nch_error("%s:%zu: %s: not a number (%.*s)", path, lineno, key, (int)strcspn(v, "\r\n"), v);
         else
             status = NCH_OK;
     }

@@ -14,7 +14,9 @@
  * "# numerical environment: …" (nch_numenv_describe: make verify reads it).
  * Returns NCH_OK or NCH_EIO. */
 int nch_tsv_provenance(FILE *fp);
-/* "# key: value" with printf formatting. */
+/* "# key: value" with printf formatting; key and value are escaped as
+ * nch_fputs_escaped does (a newline in a file name becomes "\n"), so a
+ * field is always one header line.  Every header field goes through here. */
 void nch_tsv_param(FILE *fp, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* "# a b c" from a space-separated list of column names. */

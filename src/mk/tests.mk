@@ -16,7 +16,21 @@ build/san/tests/%: tests/%.c tests/nch_test.h $(LIB_SAN) $(TOOLCHAIN) | build/sa
 	$(call say,CCLD-SAN,$@)
 	$(Q)$(CC) $(CPPFLAGS) -Itests $(SAN_FLAGS) $(WARN) -MMD -MP $< $(LIB_SAN) $(TEST_LDLIBS) -o $@
 
-check: $(TESTS) $(TESTS_SAN) $(PROGRAMS)
+# The programs again under AddressSanitizer+UBSan, for the fuzz harness
+# (tests/fuzz.sh) only: build/san/bin/NAME.
+PROGRAMS_SAN := $(PROGRAMS:bin/%=build/san/bin/%)
+build/san/bin/%: src/%.c $(LIB_SAN) $(TOOLCHAIN) | build/san/bin build/dep $(ENV_STAMP)
+	$(call say,CCLD-SAN,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(SAN_FLAGS) $(WARN) -MMD -MP -MF build/dep/san_$*.d -MT $@ $< $(LIB_SAN) $(LDLIBS) -o $@
+
+# The fuzz harness's driver (tests/fuzz.sh runs it): a test tool, not a
+# program of the study.
+FUZZ := build/tests/fuzz
+$(FUZZ): tests/fuzz.c $(TOOLCHAIN) | build/tests $(ENV_STAMP)
+	$(call say,CCLD,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP $< -o $@
+
+check: $(TESTS) $(TESTS_SAN) $(PROGRAMS) $(PROGRAMS_SAN) $(FUZZ)
 	$(Q)tests/run.sh --variants $(TESTS) --no-variants $(TESTS_SAN) $(SHELL_TESTS)
 
 # Benchmarks: tests/bench_*.c, run by `make bench`, never by `make check`.

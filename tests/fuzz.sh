@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The fuzz harness (issue 11): every program, built with AddressSanitizer
+# and UBSan (build/san/bin/NAME), run on mutated inputs — its datasets,
+# model files, run outcomes and summaries, its command-line numbers and the
+# shape of its command line — each checked against the error contract (exit
+# status documented, one stderr line naming a file or an option, no output
+# or temporary left, no sanitizer report, headers that hold file names).
+# The mutations and checks are tests/fuzz.c's; this script makes the corpus
+# of small valid inputs with the plain programs and runs it.
+#   NCH_FUZZ_SEED  seed (default: a fresh random one, printed)
+#   NCH_FUZZ_N     mutated inputs (default 100, a few seconds)
+#   NCH_FUZZ_ONLY  replay input I alone (the seed is needed too)
+#   NCH_FUZZ_JOBS  inputs run at a time (default: the cores)
+#   NCH_FUZZ_TIMEOUT  seconds an input may run (default 2)
+set -eu -o pipefail
+seed=${NCH_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+n=${NCH_FUZZ_N:-100}
+jobs=${NCH_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+echo "fuzz: seed $seed, $n mutated inputs; replay with NCH_FUZZ_SEED=$seed bash tests/fuzz.sh"
+for p in build/tests/fuzz build/san/bin/simulate; do
+  [ -x "$p" ] || { echo "fuzz: $p not built (make check builds it)"; exit 1; }
+done
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+c=$tmp/corpus
+mkdir -p "$c"
+{
+  bin/lv_data --seed 7 --n-ic 40 --hmin 0 --hmax 4.4 --box-pad 1e-6 --max-rounds 10 --h 0.1 --nt 5 \
+    --split 24,8,8 --outdir "$c"
+  model() { NCH_VERBOSE=0 bin/train --name "$1" --d 1 --normaliser train --batch 32 --seed 1 --schedule 1e-2:1 \
+    --train "$c/vf-train.tsv" --test "$c/vf-test.tsv" -o "$c/$1.model" --trace "$c/$1.trace.tsv" \
+    --summary "$c/$1.summary.tsv" "${@:2}"; }
+  model nc --kind noncanonical --widths 4,4 --loss vf_reg --gram-ratio 1e-2 --reg-weight 1e-6
+  model can --kind canonical --widths 4 --loss vf --gram-weights 1,1
+  model mlp --kind mlp --widths 4 --loss vf --gram-weights 1,1
+  for s in dvi rk4; do
+    bin/long_run --model "$c/nc.model" --scheme $s --ic 1,1 --ic 2,1.5 --h 0.1 --steps 20 --every 5 --out "$c/lr_$s"
+  done
+} >"$tmp/corpus.log" 2>&1 || { echo "fuzz: making the corpus failed"; cat "$tmp/corpus.log"; exit 1; }
+build/tests/fuzz "$c" build/san/bin "$tmp" "$seed" "$n" "$jobs" "${NCH_FUZZ_TIMEOUT:-2}" ${NCH_FUZZ_ONLY:+"$NCH_FUZZ_ONLY"}
