@@ -71,11 +71,13 @@ static void bounds(FILE *fp, const char *name, const double *z, size_t rows, siz
             lo[c] = fmin(lo[c], z[dim * i + c]);
             hi[c] = fmax(hi[c], z[dim * i + c]);
         }
-    fprintf(fp, "# %s: min", name);
-    for (size_t c = 0; c < dim; c++) fprintf(fp, " %.17g", lo[c]);
-    fputs(" max", fp);
-    for (size_t c = 0; c < dim; c++) fprintf(fp, " %.17g", hi[c]);
-    fputc('\n', fp);
+    /* One header field, through nch_tsv_param as every field is. */
+    char buf[2 * NCH_ZMAX * 32 + 16];
+    size_t len = (size_t)snprintf(buf, sizeof buf, "min");
+    for (size_t c = 0; c < dim; c++) len += (size_t)snprintf(buf + len, sizeof buf - len, " %.17g", lo[c]);
+    len += (size_t)snprintf(buf + len, sizeof buf - len, " max");
+    for (size_t c = 0; c < dim; c++) len += (size_t)snprintf(buf + len, sizeof buf - len, " %.17g", hi[c]);
+    nch_tsv_param(fp, name, "%s", buf);
 }
 
 static void open_file(nch_ofile *f, const nch_datagen_set *set, const char *outdir, const char *kind,
