@@ -113,6 +113,10 @@ int main(int argc, char **argv)
         double scale = k < 2 ? M_PI : 1, power = k == 2 ? 2 : 1;
         lo[k] = pow(p.range[k][0], power) * scale;
         hi[k] = pow(p.range[k][1], power) * scale;
+        /* Finite options can still make an infinite box (1e308·π, r²). */
+        if (!isfinite(lo[k]) || !isfinite(hi[k]) || !(hi[k] - lo[k] < INFINITY))
+            nch_die(NCH_EXIT_USAGE, "%s: the box side is not finite (%g, %g)", box_opts[k], p.range[k][0],
+                    p.range[k][1]);
     }
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, (unsigned long)p.seed);

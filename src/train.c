@@ -245,8 +245,11 @@ static void input_map(const params *p, const double *lo, const double *hi, nch_e
 }
 
 /* The model: from --init, or built and seeded from the options (kind
- * parsed). */
-static void build_model(const params *p, nch_learnt_kind kind, const nch_dataset *train, nch_learnt *model)
+ * parsed).  The note on the H scale (§3.3: log the value used) goes to
+ * note, for stderr once the training has succeeded: a failure stays one
+ * line. */
+static void build_model(const params *p, nch_learnt_kind kind, const nch_dataset *train, nch_learnt *model,
+                        char *note, size_t note_size)
 {
     if (p->init) {
         if (nch_learnt_load(model, p->init)) nch_exit(NCH_EXIT_INPUT);
@@ -290,8 +293,8 @@ static void build_model(const params *p, nch_learnt_kind kind, const nch_dataset
             }
             osh[0] = sqrt(nmin);
             osc[0] = sqrt(nmax) - osh[0];
-            fprintf(stderr, "%s: %s: H scale n_max - n_min = %.17g (n_max %.17g, n_min %.17g)\n", nch_program(),
-                    p->name, osc[0], sqrt(nmax), osh[0]);
+            snprintf(note, note_size, "%s: H scale n_max - n_min = %.17g (n_max %.17g, n_min %.17g)", p->name,
+                     osc[0], sqrt(nmax), osh[0]);
         }
         if (nch_learnt_set_output(model, osc, osh))
             nch_die(NCH_EXIT_INPUT, "%s: non-finite velocity bounds", p->train);
@@ -339,7 +342,8 @@ int main(int argc, char **argv)
     read_data(&p, lk, p.test, &test);
     nch_loss_config loss = loss_config(&p, &train);
     nch_learnt model;
-    build_model(&p, kind, &train, &model);
+    char note[512] = "";
+    build_model(&p, kind, &train, &model, note, sizeof note);
     if (!nch_loss_supports(loss.kind, model.kind))
         nch_die(NCH_EXIT_USAGE, "--loss: %s needs theta and H, not a %s model", p.loss,
                 nch_learnt_kind_name(model.kind));
@@ -392,6 +396,7 @@ int main(int argc, char **argv)
         nch_tsv_number(summary.fp, key, sum.best_terms[k]);
     }
     nch_ofile_xcommit(&summary);
+    if (*note) nch_error("%s", note); /* a note, one escaped stderr line like a message */
     nch_learnt_free(&model);
     nch_dataset_free(&train);
     nch_dataset_free(&test);

@@ -17,7 +17,7 @@ seed=${NCH_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 n=${NCH_FUZZ_N:-100}
 jobs=${NCH_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
 echo "fuzz: seed $seed, $n mutated inputs; replay with NCH_FUZZ_SEED=$seed bash tests/fuzz.sh"
-for p in build/tests/fuzz build/san/bin/simulate; do
+for p in build/tests/fuzz build/san/bin/simulate build/san/bin/gc_data; do
   [ -x "$p" ] || { echo "fuzz: $p not built (make check builds it)"; exit 1; }
 done
 tmp=$(mktemp -d)
@@ -36,5 +36,21 @@ mkdir -p "$c"
   for s in dvi rk4; do
     bin/long_run --model "$c/nc.model" --scheme $s --ic 1,1 --ic 2,1.5 --h 0.1 --steps 20 --every 5 --out "$c/lr_$s"
   done
+  # The guiding-centre (d = 2) and MCP datasets, as gc-*.tsv and mcp-*.tsv,
+  # and GC models of the input and output maps (an IMEX model for --init).
+  mkdir -p "$c/gc" "$c/mcp"
+  bin/gc_data --seed 5 --n-ic 9 --theta-pi -0.1,0.1 --phi-pi 0,2 --r 0.03,0.055 --u -9e-4,-3e-4 --h 1898.73 \
+    --nt 8 --split 6,2,1 --vf-stride 3 --outdir "$c/gc"
+  bin/mcp_data --seed 5 --n-ic 60 --hmin 0 --hmax 1.5 --max-rounds 10 --h 0.5 --nt 2 --split 40,12,8 \
+    --vf-stride 3 --outdir "$c/mcp"
+  for d in gc mcp; do for f in "$c/$d"/*.tsv; do mv "$f" "$c/$d-${f##*/}"; done; done
+  gc() { NCH_VERBOSE=0 bin/train --name "$1" --d 2 --batch 64 --seed 1 --schedule 1e-2:1 -o "$c/$1.model" \
+    --trace "$c/$1.trace.tsv" --summary "$c/$1.summary.tsv" "${@:2}"; }
+  gc gcvf --kind noncanonical --widths 4 --input-map periodic:2,drop,norm:2,norm:2 --output-scale velocity \
+    --loss vf_reg --reg-weight 1 --gram-weights 1,1 --gram-eps 1e-12 --train "$c/gc-vf-train.tsv" \
+    --test "$c/gc-vf-test.tsv"
+  gc gcimex --kind noncanonical --widths 4 --input-map periodic:2,drop,norm:2,norm:2 --output-scale velocity \
+    --loss imex --h 1898.73 --reg-weight 1e-8 --gram-weights 1,1 --train "$c/gc-traj-train.tsv" \
+    --test "$c/gc-traj-test.tsv"
 } >"$tmp/corpus.log" 2>&1 || { echo "fuzz: making the corpus failed"; cat "$tmp/corpus.log"; exit 1; }
 build/tests/fuzz "$c" build/san/bin "$tmp" "$seed" "$n" "$jobs" "${NCH_FUZZ_TIMEOUT:-2}" ${NCH_FUZZ_ONLY:+"$NCH_FUZZ_ONLY"}

@@ -7,7 +7,8 @@
 # quote the value given, not another argument; (6) temporaries fit wherever
 # the target fits, and a file name with a newline does not break a header;
 # and what the fuzz harness (tests/fuzz.sh) found.  Each check failed before
-# the fix.
+# the fix; the last block carries the checks over to the MCP/GC programs and
+# losses.
 set -eu -o pipefail
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -124,4 +125,39 @@ refused 1 "$tmp/p.model" "^train: $tmp/pairs.tsv: no trajectory with three state
   env NCH_VERBOSE=0 bin/train --name p --kind noncanonical --d 1 --widths 3 --normaliser train --loss dvi --h 0.1 \
   --gram-ratio 1 --reg-weight 1e-8 --schedule 1e-2:1 --batch 8 --seed 1 --train "$tmp/pairs.tsv" \
   --test "$tmp/pairs.tsv" -o "$tmp/p.model" --trace "$tmp/p.trace" --summary "$tmp/p.summary"
-echo "hardening: sizes checked, learnt domain, degenerate data, 0/0 ratio, messages, names OK"
+
+# The same contract for what came with the MCP/GC engine.  (3) for the IMEX
+# loss, whose scalers are the increments (x1 - x0, y2 - y1), and for the
+# ScaledMSNorm, which inverts nothing: it takes collinear targets and
+# refuses only all-zero ones.  Four trajectories at rest, each at its own
+# point.
+awk 'BEGIN { print "# traj step t x y"; for (k = 0; k < 4; k++) for (j = 0; j <= 3; j++)
+  printf "%d\t%d\t%.17g\t%.17g\t%.17g\n", k, j, 0.1 * j, 1 + 0.5 * k, 2 - 0.3 * k * k }' >"$tmp/still.tsv"
+imex() {  # imex NORM: the IMEX loss on the resting trajectories
+  NCH_VERBOSE=0 bin/train --name i --kind noncanonical --d 1 --widths 3 --normaliser train --loss imex --h 0.1 \
+    --norm "$1" --gram-weights 1,1 --reg-weight 1e-8 --schedule 1e-2:1 --batch 8 --seed 1 --train "$tmp/still.tsv" \
+    --test "$tmp/still.tsv" -o "$tmp/i.model" --trace "$tmp/i.trace" --summary "$tmp/i.summary"
+}
+refused 1 "$tmp/i.model" "^train: $tmp/still.tsv: batch 1 \\(8 samples, stage 1, epoch 0\\): degenerate data: the Gram matrix of the increments \\(x1 - x0, y2 - y1\\) is singular" \
+  imex gram
+refused 1 "$tmp/i.model" "^train: $tmp/still.tsv: batch 1 \\(8 samples, stage 1, epoch 0\\): degenerate data: the increments \\(x1 - x0, y2 - y1\\) are all zero" \
+  imex scaled
+awk -F'\t' -v OFS='\t' '!/^#/ { $4 = 0.1 * NR; $5 = 0.3 * NR } 1' "$tmp/vf.tsv" >"$tmp/vf-line.tsv"
+refused 1 "$tmp/none" "^evaluate: $tmp/vf-line.tsv: batch 1 \\(30 samples, the whole file\\): degenerate data: the Gram matrix of the targets is singular" \
+  bin/evaluate --model lv --data "$tmp/vf-line.tsv"
+NCH_VERBOSE=0 bin/train --name s --kind noncanonical --d 1 --widths 3 --normaliser train --loss vf --norm scaled \
+  --gram-weights 1,1 --schedule 1e-2:1 --batch 30 --seed 1 --train "$tmp/vf-line.tsv" --test "$tmp/vf-line.tsv" \
+  -o "$tmp/s.model" --trace "$tmp/s.trace" --summary "$tmp/s.summary" 2>/dev/null || fail "ScaledMSNorm refused collinear targets"
+# (1) and (5) in the dataset programs: split sizes whose sum overflowed a
+# long (undefined behaviour), and the option of a cluster quoted as typed.
+refused 2 "$tmp/traj-train.tsv" '^gc_data: --split: sizes add up to more than --n-ic 6 \(9e18,9e18,1\)$' \
+  bin/gc_data --seed 3 --n-ic 6 --theta-pi -0.1,0.1 --phi-pi 0,2 --r 0.03,0.055 --u -9e-4,-3e-4 --h 1898.73 --nt 6 \
+  --split 9e18,9e18,1 --vf-stride 3 --outdir "$tmp"
+refused 2 "$tmp/traj-train.tsv" '^gc_data: --theta-pi: the box side is not finite' \
+  bin/gc_data --seed 3 --n-ic 6 --theta-pi 1e308,1.5e308 --phi-pi 0,2 --r 0.03,0.055 --u -9e-4,-3e-4 --h 1898.73 \
+  --nt 6 --split 4,1,1 --vf-stride 3 --outdir "$tmp"
+refused 2 "$tmp/x" '^mcp_data: bad argument \(-x\)' \
+  bin/mcp_data --seed 3 --n-ic 30 --hmin 0 --hmax 1.5 --max-rounds 10 --h 0.5 --nt 2 --split 20,6,4 --vf-stride 3 \
+  --outdir "$tmp" -xo "$tmp/x"
+refused 2 "$tmp/x" '^numenv: bad argument \(-x\)' bin/numenv -xo "$tmp/x"
+echo "hardening: sizes checked, learnt domain, degenerate data (Gram and scaled norms, every loss), 0/0 ratio, messages, names OK"

@@ -18,8 +18,12 @@ void nch_datagen_split_sizes(const char *arg, long n_ic, size_t sizes[NCH_DATAGE
         nch_die(NCH_EXIT_USAGE, "--split: expected %d sizes (%s)", NCH_DATAGEN_SPLITS, arg);
     long total = 0;
     for (int k = 0; k < NCH_DATAGEN_SPLITS; k++) {
-        long s = lround(v[k]);
-        if ((double)s != v[k]) nch_die(NCH_EXIT_USAGE, "--split: not an integer (%g)", v[k]);
+        if (v[k] != floor(v[k])) nch_die(NCH_EXIT_USAGE, "--split: not an integer (%g)", v[k]);
+        /* A long (the cast is undefined beyond), and at most what the
+         * sizes before leave of n_ic, so that the sum cannot overflow. */
+        if (!(v[k] < 0x1p63) || (long)v[k] > n_ic - total)
+            nch_die(NCH_EXIT_USAGE, "--split: sizes add up to more than --n-ic %ld (%s)", n_ic, arg);
+        long s = (long)v[k];
         sizes[k] = (size_t)s;
         total += s;
     }
