@@ -84,8 +84,7 @@ int main(int argc, char **argv)
     nch_ofile errors, numbers;
     snprintf(path, sizeof path, "%s/errors.tsv", outdir);
     nch_ofile_xopen(&errors, path);
-    snprintf(path, sizeof path, "%s/numbers.tsv", outdir);
-    nch_ofile_xopen(&numbers, path);
+    nch_fig_open(&numbers, outdir, "numbers.tsv", "numbers", "key value");
 
     nch_tsv_provenance(errors.fp);
     nch_tsv_param(errors.fp, "T", "%.17g", T);

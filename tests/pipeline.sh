@@ -65,7 +65,7 @@ sleep 1.1   # coarse file-system timestamps
 touch "$tmp/marker" src/fig_error_convergence.c
 mk >/dev/null
 rebuilt=$(find bin data figures paper build -type f -newer "$tmp/marker" | sort)
-expected='^(bin/fig_error_convergence|data/error_convergence/(errors|numbers)\.tsv|figures/error_convergence\.pdf|paper/paper\.pdf|build/(fig|paper)/.*|build/tex/(numbers|build)\.tex|build/times/error_convergence\.tsv|build/times\.md|build/dep/fig_error_convergence\.d)$'
+expected='^(bin/fig_error_convergence|data/error_convergence/(errors|numbers)\.tsv|figures/error_convergence\.pdf|paper/paper\.pdf|build/(fig|paper)/.*|build/tex/(numbers|build|published)\.tex|build/verify\.(log|tsv)|build/times/error_convergence\.tsv|build/times\.md|build/dep/fig_error_convergence\.d)$'
 unexpected=$(grep -Ev "$expected" <<<"$rebuilt" || true)
 [ -z "$unexpected" ] || fail "rebuilt outside the chain: $(echo $unexpected)"
 grep -q '^data/error_convergence/errors.tsv$' <<<"$rebuilt" || fail "data not rebuilt"

@@ -53,7 +53,7 @@ done
 for tag in noreg reg; do
   model=vf_$([ $tag = reg ] && echo reg || echo no_reg)
   for s in data/models/${model}_seed*.summary.tsv; do
-    awk -F'\t' -v tag=$tag -v env="seed ${s##*_seed}" '/^best_test_/ {
+    awk -F'\t' -v tag=$tag -v env="seed $(basename "$s" .summary.tsv | sed "s/.*_seed//")" '/^best_test_/ {
       print env "\tregularization_" tag "_" $1 "\t" $2 }' "${s%.summary.tsv}.summary.tsv"
   done
 done >> "$results"
