@@ -234,11 +234,10 @@ int nch_loss_gram_ratio(const nch_loss_config *cfg, int d, size_t B, const doubl
 {
     if (bad_config(cfg) || d < 1 || d > NCH_DMAX || B == 0) return NCH_EINVAL;
     nch_gram g;
-    const int rc = batch_norm(cfg, d, B, samples, &g);
-    if (nch_gram_ratio(2 * d, B, samples, nch_loss_sample_width(cfg->kind, d), scaler_of(cfg->kind), ratio) ==
-        NCH_EINVAL)
-        *ratio = NAN;
-    return rc;
+    /* The status is the norm's; the ratio, for the message, is the Gram
+     * matrix's whatever the norm (n and B are valid here). */
+    nch_gram_ratio(2 * d, B, samples, nch_loss_sample_width(cfg->kind, d), scaler_of(cfg->kind), ratio);
+    return batch_norm(cfg, d, B, samples, &g);
 }
 
 void nch_loss_gram_error(const nch_loss_config *cfg, int d, const char *path, size_t batch,
