@@ -29,7 +29,8 @@
  * saved model instead (its architecture, maps and weights; the GC scheme
  * model's DVI phase after its IMEX phases, a fresh shuffle stream).  Writes
  * the model file, the per-epoch trace and a summary (key<TAB>value: the Gram
- * weights used and the best test terms). */
+ * weights used, the best test terms, the test terms before training and
+ * each stage's best test loss: the seed studies read them). */
 #include "nch_cli.h"
 #include "nch_dataset.h"
 #include "nch_err.h"
@@ -47,7 +48,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { MAX_WIDTHS = 8, MAX_STAGES = 16 };
+enum { MAX_WIDTHS = 8, MAX_STAGES = NCH_TRAIN_STAGES_MAX };
 
 typedef struct {
     const char *name, *kind, *normaliser, *input_map, *output_scale, *loss, *norm, *init,
@@ -390,10 +391,18 @@ int main(int argc, char **argv)
         nch_tsv_number(summary.fp, "h_shift", model.out_shift[0]);
     }
     nch_tsv_number(summary.fp, "epochs", (double)sum.epochs);
+    char key[64];
     for (size_t k = 0; k < nch_loss_nterms(loss.kind); k++) {
-        char key[64];
         snprintf(key, sizeof key, "best_test_%s", nch_loss_term_name(loss.kind, k));
         nch_tsv_number(summary.fp, key, sum.best_terms[k]);
+    }
+    for (size_t k = 0; k < nch_loss_nterms(loss.kind); k++) {
+        snprintf(key, sizeof key, "initial_test_%s", nch_loss_term_name(loss.kind, k));
+        nch_tsv_number(summary.fp, key, sum.initial_terms[k]);
+    }
+    for (size_t s = 0; s < n_stages; s++) {
+        snprintf(key, sizeof key, "stage%zu_best_test_tot", s + 1);
+        nch_tsv_number(summary.fp, key, sum.stage_best[s]);
     }
     nch_ofile_xcommit(&summary);
     if (*note) nch_error("%s", note); /* a note, one escaped stderr line like a message */

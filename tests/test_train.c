@@ -106,7 +106,7 @@ static void keeps_the_best_test_weights(void **state)
     fclose(trace);
     assert_int_equal(sum.epochs, 10);
 
-    double best = t0[0], last_stage_best = INFINITY;
+    double best = t0[0], last_stage_best = INFINITY, stage1_best = t0[0];
     int rows = 0;
     for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
         if (line[0] == '#') continue;
@@ -117,6 +117,7 @@ static void keeps_the_best_test_weights(void **state)
         for (int k = 0; k < 13; k++) v[k] = strtod(p, &p);
         double test_tot = v[7]; /* epoch lr, 5 train terms, then test tot */
         best = fmin(best, test_tot);
+        if (stage == 1) stage1_best = fmin(stage1_best, test_tot);
         if (stage == 2) last_stage_best = fmin(last_stage_best, test_tot);
         rows++;
     }
@@ -125,6 +126,11 @@ static void keeps_the_best_test_weights(void **state)
     assert_int_equal(rows, 10);
     assert_true(sum.best_test == best);
     assert_true(sum.best_test <= last_stage_best);
+    /* The seed studies' inputs: the test loss before training and each
+     * stage's best (stage 2 starts from stage 1's best). */
+    assert_true(sum.initial_terms[0] == 0 + t0[0] * N_TEST / N_TEST); /* as eval_set weighs a batch */
+    assert_true(sum.stage_best[0] == stage1_best);
+    assert_true(sum.stage_best[1] == fmin(stage1_best, last_stage_best) && sum.stage_best[1] == sum.best_test);
     double t1[NCH_LOSS_NTERMS_MAX];
     assert_int_equal(nch_loss_eval(&lc, &m, m.params, N_TEST, f->test.samples, t1, NULL, w), NCH_OK);
     assert_true(t1[0] == sum.best_test);

@@ -62,7 +62,7 @@ awk -F'\t' '!/^#/ { exit !($7 == "nan" && $8 == "nan" && $12 + 0 > 0 && $13 + 0 
 # bin/long_run: the outcome of each IC; bad input leaves no file behind.
 long_run() { bin/long_run --model "$tmp/a.model" --h 0.1 --steps 10 --every 3 --out "$tmp/lr" "$@"; }
 long_run --scheme rk4 --ic 1,1 --ic 2,1.5
-awk -F'\t' '!/^#/ { n++; ok += $5 == 10 && $6 <= 10 && $7 >= 0 } END { exit !(n == 2 && ok == 2) }' \
+awk -F'\t' '!/^#/ { n++; ok += $5 == 10 && $6 <= 10 && $7 >= 0 && ($8 == 0) == ($6 == $5) } END { exit !(n == 2 && ok == 2) }' \
   "$tmp/lr_outcome.tsv" || fail "long_run: expected 2 outcome rows of 10 steps"
 [ "$(grep -vc '^#\|^$' "$tmp/lr.tsv")" -ge 2 ] || fail "long_run: no trajectory rows"
 rm -f "$tmp"/lr*

@@ -26,6 +26,9 @@ typedef struct {
     long epochs;
 } nch_stage;
 
+/* Most stages of a schedule (nch_train refuses more: NCH_EINVAL). */
+#define NCH_TRAIN_STAGES_MAX 16
+
 typedef struct {
     const char *name;        /* model name, for progress and errors */
     nch_loss_config loss;
@@ -45,6 +48,8 @@ typedef struct {
     double fail_gram_ratio;  /* status NCH_EDEGEN: that batch's λ_min/λ_max (nch_loss_gram_ratio) */
     double best_test;        /* total test loss of the final weights */
     double best_terms[8];    /* its tracked test terms */
+    double initial_terms[8]; /* the test terms before any training */
+    double stage_best[NCH_TRAIN_STAGES_MAX]; /* each stage's best test loss */
     long epochs;             /* epochs run */
 } nch_train_summary;
 

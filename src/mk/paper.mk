@@ -30,6 +30,12 @@ build/tex/numenv.tex: build/numenv.txt | build/tex
 	$(call say,GEN,$@)
 	$(Q)sed -e 's/[_&%#$$]/\\&/g' -e 's/.*/\\newcommand{\\nchnumenv}{&}/' $< > $@.tmp && mv $@.tmp $@
 
+# The seed study's table (fig_scheme_learning's seeds.tsv), rows in the
+# order of the families.
+build/tex/seeds.tex: data/scheme_learning/seeds.tsv src/scripts/seeds2tex.awk $(NUMBER_AWK) | build/tex
+	$(call say,GEN,$@)
+	$(Q)$(awk_numbers) src/scripts/seeds2tex.awk -v families='$(FAMILIES)' $< > $@.tmp && mv $@.tmp $@
+
 build/tex/published.tex: build/verify.tsv src/scripts/published2tex.awk $(NUMBER_AWK) | build/tex
 	$(call say,GEN,$@)
 	$(Q)$(awk_numbers) src/scripts/published2tex.awk $< > $@.tmp && mv $@.tmp $@
@@ -72,7 +78,7 @@ publish: $(NUMBERS) src/scripts/publish.awk $(NUMBER_AWK)
 
 PAPER_TEX := $(wildcard paper/*.tex) paper/refs.bib CITATION.cff
 GENERATED_TEX := build/tex/params.tex build/tex/numbers.tex build/tex/versions.tex build/tex/published.tex \
-   build/tex/numenv.tex
+   build/tex/numenv.tex build/tex/seeds.tex
 paper/paper.pdf: $(MODEL_FILES) $(PAPER_TEX) $(GENERATED_TEX) $(FIGURES) $(if $(filter yes,$(VERIFY)),build/stamps/verified) | build/paper $(ENV_STAMP)
 	$(call say,LATEX,$@)
 	$(Q)printf '\\newcommand{\\nchcommit}{%s}\n\\newcommand{\\nchprofile}{%s}\n\\newcommand{\\nchversion}{%s}\n' \
