@@ -3,8 +3,9 @@
  * (scheme learning) against the vector-field models (spec lotka-volterra.md
  * §7.3, §7.4, §9 e; the seed study goes beyond the paper).
  *
- *   fig_scheme_learning --family F --short FILE [--family F --short FILE ...]
- *       --models DIR --seeds DIR --collapse-ratio C --good-loss L
+ *   fig_scheme_learning --family F --short FILE --main FILE
+ *       --seed-summary FILE --seed-outcome FILE --seed-short FILE [...]
+ *       [--family F ...] --collapse-ratio C --good-loss L
  *       --scheme FILE --ic X,Y [--ic ...] --h H --dvi-steps N --every K
  *       --envelope W --exact-h HE --period-max TP --outdir DIR
  *
@@ -12,12 +13,12 @@
  * --family order: model index 0, 1, …) goes to DIR/short.tsv as "model
  * scheme h median q_lo q_hi stopped" blocks; numbers: the medians at the
  * step closest to H, the DVI step with the smallest median.
- * Seed study, per family F and seed S of --models/F.main.tsv (the seeds and
- * the main one, src/scripts/select_main.sh): the training (--models/
- * F_seedS.summary.tsv: the test loss before training, stage 1's best, the
- * best, its regulariser term), the long DVI runs from the four ICs
- * (--seeds/F_seedS_dvi_outcome.tsv, bin/long_run) and the short-time medians
- * at H (--seeds/F_seedS_short.tsv).  Stage 1 "collapsed" when its best test
+ * Seed study, per family F and seed of its --main file (the seeds and the
+ * main one, src/scripts/select_main.sh), given in that order after the
+ * family's --family: the training (--seed-summary, bin/train's: the test loss
+ * before training, stage 1's best, the best, its regulariser term), the long
+ * DVI runs from the four ICs (--seed-outcome, bin/long_run's) and the
+ * short-time medians at H (--seed-short, bin/short_error --at H).  Stage 1 "collapsed" when its best test
  * loss stays above C times the initial one.  DIR/seeds.tsv: family seed main
  * initial_test stage1_best collapsed best_test best_reg completed newton
  * domain max_err short_dvi short_rk4 (family: --family index; max_err over
@@ -51,18 +52,41 @@
 
 enum { MAX_IC = 8, MAX_FAMILIES = 4, MAX_SEEDS = 16, SHORT_COLS = 7, OUTCOME_COLS = 8, MAIN_COLS = 3 };
 
+/* A family's files: its main model's short-time study, the choice of its
+ * main model, and per seed the summary, DVI outcome and short-time study. */
 typedef struct {
-    const char *family[MAX_FAMILIES], *shortf[MAX_FAMILIES], *models, *seeds, *scheme, *outdir;
-    size_t n_family, n_short, n_long;
+    const char *name, *shortf, *main, *summary[MAX_SEEDS], *outcome[MAX_SEEDS], *shorts[MAX_SEEDS];
+    size_t n_summary, n_outcome, n_shorts;
+} family;
+
+typedef struct {
+    family fam[MAX_FAMILIES];
+    const char *scheme, *outdir;
+    size_t n_family, n_long;
     long dvi_steps, every, windows;
     double collapse, good, ic[MAX_IC][2], h, exact_h, period_max;
 } params;
 
 static void usage(const char *bad)
 {
-    nch_fig_usage(bad, "--family F --short FILE [--family F --short FILE ...] --models DIR --seeds DIR "
-                  "--collapse-ratio C --good-loss L --scheme FILE --ic X,Y [--ic ...] --h H --dvi-steps N "
-                  "--every K --envelope W --exact-h HE --period-max TP --outdir DIR");
+    nch_fig_usage(bad, "--family F --short FILE --main FILE --seed-summary FILE --seed-outcome FILE "
+                  "--seed-short FILE [...] [--family F ...] --collapse-ratio C --good-loss L --scheme FILE "
+                  "--ic X,Y [--ic ...] --h H --dvi-steps N --every K --envelope W --exact-h HE --period-max TP "
+                  "--outdir DIR");
+}
+
+/* The family an option belongs to: the latest --family, which must exist. */
+static family *of_family(family *f, const char *opt, const char *v)
+{
+    if (!f) nch_die(NCH_EXIT_USAGE, "%s: before any --family (%s)", opt, v);
+    return f;
+}
+
+/* Appends v to list (n of at most MAX_SEEDS) of the current family. */
+static void add_seed_file(const char *opt, const char *v, const char **list, size_t *n)
+{
+    if (*n == MAX_SEEDS) nch_die(NCH_EXIT_USAGE, "%s: more than %d (%s)", opt, MAX_SEEDS, v);
+    list[(*n)++] = v;
 }
 
 static params parse(int argc, char **argv)
@@ -70,7 +94,8 @@ static params parse(int argc, char **argv)
     params p = {.dvi_steps = -1, .every = -1, .windows = -1, .collapse = NAN, .good = NAN};
     static const struct option opts[] = {
         {"family", required_argument, 0, 'f'},     {"short", required_argument, 0, 'S'},
-        {"models", required_argument, 0, 'M'},     {"seeds", required_argument, 0, 's'},
+        {"main", required_argument, 0, 'M'},       {"seed-summary", required_argument, 0, 's'},
+        {"seed-outcome", required_argument, 0, 'O'}, {"seed-short", required_argument, 0, 'T'},
         {"collapse-ratio", required_argument, 0, 'c'}, {"good-loss", required_argument, 0, 'g'},
         {"scheme", required_argument, 0, 'm'},     {"ic", required_argument, 0, 'i'},
         {"h", required_argument, 0, 'h'},          {"dvi-steps", required_argument, 0, 'd'},
@@ -78,18 +103,19 @@ static params parse(int argc, char **argv)
         {"period-max", required_argument, 0, 'P'}, {"outdir", required_argument, 0, 'o'},
         {"envelope", required_argument, 0, 'w'},   {0, 0, 0, 0}};
     opterr = 0;
+    family *f = NULL;
     for (int c; (c = getopt_long(argc, argv, ":", opts, NULL)) != -1;) {
         switch (c) {
         case 'f':
             if (p.n_family == MAX_FAMILIES) nch_die(NCH_EXIT_USAGE, "--family: more than %d (%s)", MAX_FAMILIES, optarg);
-            p.family[p.n_family++] = optarg;
+            f = &p.fam[p.n_family++];
+            f->name = optarg;
             break;
-        case 'S':
-            if (p.n_short == MAX_FAMILIES) nch_die(NCH_EXIT_USAGE, "--short: more than %d (%s)", MAX_FAMILIES, optarg);
-            p.shortf[p.n_short++] = optarg;
-            break;
-        case 'M': p.models = optarg; break;
-        case 's': p.seeds = optarg; break;
+        case 'S': of_family(f, "--short", optarg)->shortf = optarg; break;
+        case 'M': of_family(f, "--main", optarg)->main = optarg; break;
+        case 's': add_seed_file("--seed-summary", optarg, of_family(f, "--seed-summary", optarg)->summary, &f->n_summary); break;
+        case 'O': add_seed_file("--seed-outcome", optarg, of_family(f, "--seed-outcome", optarg)->outcome, &f->n_outcome); break;
+        case 'T': add_seed_file("--seed-short", optarg, of_family(f, "--seed-short", optarg)->shorts, &f->n_shorts); break;
         case 'c': p.collapse = nch_cli_positive("--collapse-ratio", optarg); break;
         case 'g': p.good = nch_cli_positive("--good-loss", optarg); break;
         case 'm': p.scheme = optarg; break;
@@ -105,7 +131,13 @@ static params parse(int argc, char **argv)
         }
     }
     if (optind != argc) usage(argv[optind]);
-    if (!p.n_family || p.n_short != p.n_family || !p.models || !p.seeds || !(p.collapse > 0) || !(p.good > 0) ||
+    for (size_t k = 0; k < p.n_family; k++) {
+        const family *g = &p.fam[k];
+        if (!g->shortf || !g->main || !g->n_summary || g->n_outcome != g->n_summary || g->n_shorts != g->n_summary)
+            nch_die(NCH_EXIT_USAGE, "--family %s: needs --short, --main and one --seed-summary, --seed-outcome and "
+                    "--seed-short per seed", g->name);
+    }
+    if (!p.n_family || !(p.collapse > 0) || !(p.good > 0) ||
         !p.scheme || !p.n_long || !(p.h > 0) || p.dvi_steps < 1 || p.every < 1 || p.windows < 1 ||
         !(p.exact_h > 0) || !(p.period_max > 0) || !p.outdir)
         usage(NULL);
@@ -153,14 +185,6 @@ static double *read_short(const char *path, size_t *n)
     return rows;
 }
 
-/* "DIR/NAME" into buf, dying (usage) if it does not fit. */
-static const char *path_of(char *buf, size_t size, const char *opt, const char *dir, const char *name)
-{
-    if (snprintf(buf, size, "%s/%s", dir, name) >= (int)size)
-        nch_die(NCH_EXIT_USAGE, "%s: path too long (%s)", opt, dir);
-    return buf;
-}
-
 /* One family's seeds: their numbers, rows of seeds.tsv and short medians. */
 typedef struct {
     size_t n;
@@ -169,13 +193,13 @@ typedef struct {
 
 static void seed_study(const params *p, size_t f, FILE *table, FILE *numbers, family_seeds *fs)
 {
-    char path[4096], name[512], key[160];
-    const char *F = p->family[f];
-    snprintf(name, sizeof name, "%s.main.tsv", F);
-    const char *main_tsv = path_of(path, sizeof path, "--models", p->models, name);
+    char key[160];
+    const family *F = &p->fam[f];
+    const char *main_tsv = F->main;
     size_t n, *lines;
     double *mains = read_table(main_tsv, MAIN_COLS, &n, &lines);
-    if (n < 1 || n > MAX_SEEDS) nch_die(NCH_EXIT_INPUT, "%s: %zu seeds, want 1 to %d", main_tsv, n, MAX_SEEDS);
+    if (n != F->n_summary)
+        nch_die(NCH_EXIT_INPUT, "%s: %zu seeds, but %zu given after --family %s", main_tsv, n, F->n_summary, F->name);
     fs->n = n;
     size_t collapsed = 0, good = 0, runs = 0, completed = 0;
     double best_lo = INFINITY, best_hi = -INFINITY, init_lo = INFINITY, init_hi = -INFINITY, main_seed = NAN;
@@ -185,8 +209,7 @@ static void seed_study(const params *p, size_t f, FILE *table, FILE *numbers, fa
             nch_die(NCH_EXIT_INPUT, "%s:%zu: not a seed row (%g %g)", main_tsv, lines[k], seed, is_main);
         if (is_main) main_seed = seed;
         fs->seed[k] = seed;
-        snprintf(name, sizeof name, "%s_seed%.0f.summary.tsv", F, seed);
-        path_of(path, sizeof path, "--models", p->models, name);
+        const char *path = F->summary[k];
         const double init = lookup(path, "initial_test_tot"), s1 = lookup(path, "stage1_best_test_tot"),
                      best = lookup(path, "best_test_tot");
         /* The regulariser term the family's loss tracks: DVI log10 cond J, else r. */
@@ -199,8 +222,7 @@ static void seed_study(const params *p, size_t f, FILE *table, FILE *numbers, fa
         init_lo = fmin(init_lo, init);
         init_hi = fmax(init_hi, init);
 
-        snprintf(name, sizeof name, "%s_seed%.0f_dvi_outcome.tsv", F, seed);
-        path_of(path, sizeof path, "--seeds", p->seeds, name);
+        path = F->outcome[k];
         size_t n_run, *run_lines;
         double *o = read_table(path, OUTCOME_COLS, &n_run, &run_lines);
         long done = 0, newton = 0, domain = 0;
@@ -218,8 +240,7 @@ static void seed_study(const params *p, size_t f, FILE *table, FILE *numbers, fa
         free(o);
         free(run_lines);
 
-        snprintf(name, sizeof name, "%s_seed%.0f_short.tsv", F, seed);
-        path_of(path, sizeof path, "--seeds", p->seeds, name);
+        path = F->shorts[k];
         size_t n_short;
         double *sh = read_short(path, &n_short);
         for (int s = 0; s < 2; s++) fs->short_med[k][s] = median_at(path, sh, n_short, s, p->h);
@@ -239,7 +260,7 @@ static void seed_study(const params *p, size_t f, FILE *table, FILE *numbers, fa
         {"n", (double)n}, {"main_seed", main_seed}, {"collapsed", (double)collapsed}, {"good", (double)good},
         {"initial_min", init_lo}, {"initial_max", init_hi}, {"best_min", best_lo}, {"best_max", best_hi}, {"dvi_runs", (double)runs}, {"dvi_completed", (double)completed}};
     for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
-        snprintf(key, sizeof key, "scheme_learning_seeds_%s_%s", F, nums[i].name);
+        snprintf(key, sizeof key, "scheme_learning_seeds_%s_%s", F->name, nums[i].name);
         nch_tsv_number(numbers, key, nums[i].v);
     }
     for (int s = 0; s < 2; s++) {
@@ -248,7 +269,7 @@ static void seed_study(const params *p, size_t f, FILE *table, FILE *numbers, fa
         const struct { const char *name; double q; } qs[] = {{"min", 0}, {"median", 0.5}, {"max", 1}};
         for (size_t i = 0; i < 3; i++) {
             const double x = nch_fig_quantile(v, n, qs[i].q);
-            snprintf(key, sizeof key, "scheme_learning_seeds_%s_%s_at_h_%s", F, s ? "rk4" : "dvi", qs[i].name);
+            snprintf(key, sizeof key, "scheme_learning_seeds_%s_%s_at_h_%s", F->name, s ? "rk4" : "dvi", qs[i].name);
             nch_tsv_number(numbers, key, isinf(x) ? NAN : x);
         }
     }
@@ -277,7 +298,7 @@ int main(int argc, char **argv)
     double n_ic = NAN;
     for (size_t f = 0; f < p.n_family; f++) {
         size_t n;
-        double *rows = read_short(p.shortf[f], &n);
+        double *rows = read_short(p.fam[f].shortf, &n);
         for (int s = 0; s < 2; s++) {
             double best = INFINITY, best_h = NAN;
             for (size_t i = 0; i < n; i++) {
@@ -289,12 +310,12 @@ int main(int argc, char **argv)
                 if (r[2] < best) best = r[2], best_h = r[1];
                 if (isnan(n_ic)) n_ic = r[6];
                 else if (r[6] != n_ic)
-                    nch_die(NCH_EXIT_INPUT, "%s: %g runs per step, not %g as in %s", p.shortf[f], r[6], n_ic, p.shortf[0]);
+                    nch_die(NCH_EXIT_INPUT, "%s: %g runs per step, not %g as in %s", p.fam[f].shortf, r[6], n_ic, p.fam[0].shortf);
             }
             fputs("\n\n", f_short.fp);
-            snprintf(key, sizeof key, "scheme_learning_%s_%s_median_at_h", p.family[f], s ? "rk4" : "dvi");
-            nch_tsv_number(numbers.fp, key, median_at(p.shortf[f], rows, n, s, p.h));
-            snprintf(key, sizeof key, "scheme_learning_%s_%s_best_h", p.family[f], s ? "rk4" : "dvi");
+            snprintf(key, sizeof key, "scheme_learning_%s_%s_median_at_h", p.fam[f].name, s ? "rk4" : "dvi");
+            nch_tsv_number(numbers.fp, key, median_at(p.fam[f].shortf, rows, n, s, p.h));
+            snprintf(key, sizeof key, "scheme_learning_%s_%s_best_h", p.fam[f].name, s ? "rk4" : "dvi");
             nch_tsv_number(numbers.fp, key, best_h);
         }
         free(rows);
@@ -314,13 +335,13 @@ int main(int argc, char **argv)
             size_t arg = 0;
             for (size_t f = 0; f < p.n_family; f++) {
                 if (fs[f].n != fs[0].n || fs[f].seed[k] != fs[0].seed[k])
-                    nch_die(NCH_EXIT_INPUT, "--family %s: other seeds than --family %s", p.family[f], p.family[0]);
+                    nch_die(NCH_EXIT_INPUT, "--family %s: other seeds than --family %s", p.fam[f].name, p.fam[0].name);
                 if (fs[f].short_med[k][s] < fs[arg].short_med[k][s]) arg = f;
             }
             wins[arg]++;
         }
         for (size_t f = 0; f < p.n_family; f++) {
-            snprintf(key, sizeof key, "scheme_learning_seeds_%s_%s_most_accurate", p.family[f], s ? "rk4" : "dvi");
+            snprintf(key, sizeof key, "scheme_learning_seeds_%s_%s_most_accurate", p.fam[f].name, s ? "rk4" : "dvi");
             nch_tsv_number(numbers.fp, key, (double)wins[f]);
         }
     }
