@@ -98,6 +98,7 @@ int nch_train(nch_learnt *m, const nch_train_config *cfg, const nch_dataset *tra
             break;
         }
         double best_loss = test_terms[0];
+        if (s == 0) sum->initial_test = best_loss;
         for (long e = 1; rc == NCH_OK && e <= cfg->stages[s].epochs; e++) {
             gsl_ran_shuffle(rng, order, train->n, sizeof *order);
             memset(train_terms, 0, sizeof train_terms);
@@ -111,7 +112,9 @@ int nch_train(nch_learnt *m, const nch_train_config *cfg, const nch_dataset *tra
                     sum->fail_stage = s + 1, sum->fail_epoch = e, sum->fail_batch = b;
                     break;
                 }
+                if (cfg->clip > 0) sum->clipped += nch_adam_clip_norm(t.grad, np, cfg->clip, NULL);
                 nch_adam_step(&opt, m->params, t.grad);
+                sum->steps++;
                 for (size_t k = 0; k < t.nterms; k++) train_terms[k] += bt[k] * (double)B / (double)train->n;
             }
             if (rc == NCH_OK) rc = eval_set(&t, m->params, test, test_terms, &fb);

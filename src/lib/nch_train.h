@@ -9,7 +9,15 @@
  * best weights so far: it checkpoints whenever the test loss strictly
  * improves on the stage's starting test loss, and reloads the best
  * checkpoint at its end.  A non-finite loss or gradient stops the run and
- * says where (stage, epoch, batch). */
+ * says where (stage, epoch, batch).
+ *
+ * Beyond the paper (off by default, and then the run is bitwise the
+ * paper's protocol): clip > 0 clips every batch gradient to Euclidean norm
+ * clip before its Adam step (nch_adam_clip_norm).  Why: the DVI loss
+ * δ = J⁻¹R grows like 1/σ_min(J), so a batch with one nearly singular J
+ * gives a gradient 10⁵–10⁷ times the usual one; Adam's v (β₂ = 0.999) then
+ * keeps every later step of the stage ~10³ times smaller than lr and the
+ * stage stalls (the scheme model's stage-1 "collapse", issue 12). */
 #ifndef NCH_TRAIN_H
 #define NCH_TRAIN_H
 
@@ -32,15 +40,18 @@ typedef struct {
     const nch_stage *stages;
     size_t n_stages;
     int progress;            /* 0: one summary line per stage; 1: a live line per epoch */
+    double clip;             /* gradient-norm clip (> 0), 0: none (the paper's protocol) */
 } nch_train_config;
 
 typedef struct {
     int status;
     size_t fail_stage, fail_batch; /* where a failure happened (1-based) */
     long fail_epoch;
+    double initial_test;     /* total test loss of the initial weights */
     double best_test;        /* total test loss of the final weights */
     double best_terms[8];    /* its tracked test terms */
     long epochs;             /* epochs run */
+    long steps, clipped;     /* Adam steps taken, and how many had their gradient clipped */
 } nch_train_summary;
 
 /* Trains m->params in place.  trace (may be NULL) receives one TSV row per
