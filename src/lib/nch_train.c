@@ -127,7 +127,9 @@ int nch_train(nch_learnt *m, const nch_train_config *cfg, const nch_dataset *tra
                     record_failure(&t, sum, s + 1, e, b, 0, B, t.gather, rc);
                     break;
                 }
+                if (cfg->clip > 0) sum->clipped += nch_adam_clip_norm(t.grad, np, cfg->clip, NULL);
                 nch_adam_step(&opt, m->params, t.grad);
+                sum->steps++;
                 for (size_t k = 0; k < t.nterms; k++) train_terms[k] += bt[k] * (double)B / (double)train->n;
             }
             if (rc == NCH_OK) rc = eval_set(&t, m->params, test, test_terms, sum, s + 1, e);

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# scheme_remedy.sh OUTDIR [SCHEDULE] — the scheme model over the seeds of
+# src/config/scheme_remedy.conf, trained with the paper's protocol ("paper")
+# and with gradient-norm clipping ("clip"), one training at a time, then
+# OUTDIR/table.tsv: per seed and variant the initial test loss, the stage-1
+# best test loss, whether stage 1 collapsed, the final best test loss, its
+# mean log10 cond J, the clipped steps and the CPU seconds; and one summary
+# line per variant (collapse count, median final best).  Beyond the paper
+# (issue 12); not part of `make`.
+#
+# Uses bin/train and data/lv/traj-{train,test}.tsv (make bin/train lv-data),
+# the model settings of src/config/models.conf, PROFILE=quick for the
+# _quick values.  SCHEDULE overrides remedy_schedule (e.g. the paper's full
+# schedule_main to compare it with the shortened one), SEEDS="S1 S2 ..." the
+# seeds.  A run whose summary
+# exists in OUTDIR is not run again, so an interrupted study resumes.
+# Run it under nice on a shared machine: nice -n 10 src/scripts/scheme_remedy.sh OUTDIR
+set -eu -o pipefail
+[ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: scheme_remedy.sh OUTDIR [SCHEDULE]" >&2; exit 2; }
+out=$1
+profile=${PROFILE:-paper}
+param() {  # the value of NAME in src/config/*.conf (NAME_quick under PROFILE=quick)
+  awk -v name="$1" -v profile="$profile" '
+    /^[ \t]*#/ || !/:=/ { next }
+    { n = $0; sub(/[ \t]*:=.*/, "", n); gsub(/[ \t]/, "", n)
+      v = $0; sub(/^[^:]*:=[ \t]*/, "", v); sub(/[ \t]+$/, "", v) }
+    n == name { base = v; found = 1 }
+    profile == "quick" && n == name "_quick" { quick = v; qfound = 1 }
+    END { if (!found) exit 1; print qfound ? quick : base }' src/config/*.conf \
+    || { echo "scheme_remedy.sh: no parameter $1 in src/config/" >&2; exit 1; }
+}
+seeds=${SEEDS:-$(param remedy_seeds)}
+schedule=${2:-$(param remedy_schedule)}
+clip=$(param remedy_clip)
+collapse=$(param remedy_collapse)
+model_args=(--d 1 --kind noncanonical --widths "$(param main_widths)" --normaliser train --loss dvi
+  --h "$(param scheme_h)" --gram-ratio-quantiles "$(param scheme_gram_quantiles)"
+  --reg-weight "$(param scheme_cond_weight)" --batch "$(param train_batch)" --schedule "$schedule"
+  --train data/lv/traj-train.tsv --test data/lv/traj-test.tsv)
+mkdir -p "$out"
+TIMEFORMAT='%U %S'
+for seed in $seeds; do
+  for variant in paper clip; do
+    run=$out/seed${seed}_$variant
+    [ -s "$run.summary.tsv" ] && continue
+    extra=()
+    [ "$variant" = clip ] && extra=(--clip-grad-norm "$clip")
+    echo "scheme_remedy.sh: seed $seed, $variant" >&2
+    { time NCH_VERBOSE=0 bin/train --name "seed${seed}_$variant" "${model_args[@]}" "${extra[@]}" --seed "$seed" \
+        -o "$run.model" --trace "$run.trace.tsv" --summary "$run.summary.tsv" 2>"$run.log"; } 2>"$run.cpu.tmp"
+    awk '{ printf "%.2f\n", $1 + $2 }' "$run.cpu.tmp" > "$run.cpu" && rm -f "$run.cpu.tmp"
+  done
+done
+
+{
+  printf '# schedule: %s, clip %s, collapsed: stage-1 best test loss >= %s\n' "$schedule" "$clip" "$collapse"
+  printf '# seed\tvariant\tinitial_test\tstage1_best\tcollapsed\tfinal_best\tfinal_log10cond\tclipped_steps\tcpu_s\n'
+  for seed in $seeds; do
+    for variant in paper clip; do
+      run=$out/seed${seed}_$variant
+      awk -F'\t' -v seed="$seed" -v variant="$variant" -v collapse="$collapse" -v cpu="$(cat "$run.cpu")" '
+        FNR == NR { v[$1] = $2; next }  # the summary
+        /^#/ { next }
+        $1 == 1 && ($8 + 0 < s1 || s1 == "") { s1 = $8 + 0 }  # column 8: test_tot
+        END {
+          init = v["initial_test_tot"] + 0
+          if (s1 == "" || init < s1) s1 = init
+          printf "%s\t%s\t%.4g\t%.4g\t%s\t%.4g\t%.4g\t%s\t%s\n", seed, variant, init, s1,
+                 s1 >= collapse ? "yes" : "no", v["best_test_tot"], v["best_test_reg"],
+                 ("clipped_steps" in v) ? v["clipped_steps"] : "-", cpu
+        }' "$run.summary.tsv" "$run.trace.tsv"
+    done
+  done
+} > "$out/table.tsv"
+awk -F'\t' '!/^#/ { n[$2]++; c[$2] += $5 == "yes"; f[$2, n[$2]] = $6 + 0; t[$2] += $9 }
+  END {
+    for (v in n) {
+      m = n[v]
+      for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (f[v, j] < f[v, i]) { x = f[v, i]; f[v, i] = f[v, j]; f[v, j] = x }
+      med = m % 2 ? f[v, (m + 1) / 2] : (f[v, m / 2] + f[v, m / 2 + 1]) / 2
+      printf "# %s: %d of %d collapsed, median final best %.3g, mean CPU %.0f s per run\n", v, c[v], m, med, t[v] / m
+    }
+  }' "$out/table.tsv" | sort >> "$out/table.tsv"
+cat "$out/table.tsv"
