@@ -4,21 +4,23 @@
 # and with gradient-norm clipping ("clip"), one training at a time, then
 # OUTDIR/table.tsv: per seed and variant the initial test loss, the stage-1
 # best test loss, whether stage 1 collapsed, the final best test loss, its
-# mean log10 cond J, the clipped steps and the CPU seconds; and one summary
-# line per variant (collapse count, median final best).  Beyond the paper
-# (issue 12); not part of `make`.
+# mean log10 cond J and the clipped steps, and one summary line per variant
+# (collapse count, median final best); OUTDIR/cpu.tsv: each run's CPU
+# seconds.  Beyond the paper (issue 12); run by `make remedy`, not by `make`
+# (26 trainings, about 20 min of CPU); the paper's remedy table is the
+# published copy paper/remedy.tsv.
 #
-# Uses bin/train and data/lv/traj-{train,test}.tsv (make bin/train lv-data),
-# the model settings of src/config/models.conf, PROFILE=quick for the
-# _quick values.  SCHEDULE overrides remedy_schedule (e.g. the paper's full
+# Uses bin/train and $LV/traj-{train,test}.tsv (LV defaults to data/lv), the
+# model settings of src/config/models.conf, PROFILE=quick for the _quick
+# values.  SCHEDULE overrides remedy_schedule (e.g. the paper's full
 # schedule_main to compare it with the shortened one), SEEDS="S1 S2 ..." the
-# seeds.  A run whose summary
-# exists in OUTDIR is not run again, so an interrupted study resumes.
-# Run it under nice on a shared machine: nice -n 10 src/scripts/scheme_remedy.sh OUTDIR
+# seeds.  A run whose summary exists in OUTDIR is not run again, so an
+# interrupted study resumes.
 set -eu -o pipefail
 [ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: scheme_remedy.sh OUTDIR [SCHEDULE]" >&2; exit 2; }
 out=$1
 profile=${PROFILE:-paper}
+lv=${LV:-data/lv}
 param() {  # the value of NAME in src/config/*.conf (NAME_quick under PROFILE=quick)
   awk -v name="$1" -v profile="$profile" '
     /^[ \t]*#/ || !/:=/ { next }
@@ -32,11 +34,11 @@ param() {  # the value of NAME in src/config/*.conf (NAME_quick under PROFILE=qu
 seeds=${SEEDS:-$(param remedy_seeds)}
 schedule=${2:-$(param remedy_schedule)}
 clip=$(param remedy_clip)
-collapse=$(param remedy_collapse)
+collapse=$(param sl_collapse_ratio)
 model_args=(--d 1 --kind noncanonical --widths "$(param main_widths)" --normaliser train --loss dvi
   --h "$(param scheme_h)" --gram-ratio-quantiles "$(param scheme_gram_quantiles)"
   --reg-weight "$(param scheme_cond_weight)" --batch "$(param train_batch)" --schedule "$schedule"
-  --train data/lv/traj-train.tsv --test data/lv/traj-test.tsv)
+  --train "$lv/traj-train.tsv" --test "$lv/traj-test.tsv")
 mkdir -p "$out"
 TIMEFORMAT='%U %S'
 for seed in $seeds; do
@@ -52,33 +54,34 @@ for seed in $seeds; do
   done
 done
 
+# table.tsv: what the runs give (the same bytes on every machine, pinned);
+# cpu.tsv: what they cost here.
 {
-  printf '# schedule: %s, clip %s, collapsed: stage-1 best test loss >= %s\n' "$schedule" "$clip" "$collapse"
-  printf '# seed\tvariant\tinitial_test\tstage1_best\tcollapsed\tfinal_best\tfinal_log10cond\tclipped_steps\tcpu_s\n'
+  printf '# schedule: %s, clip %s, collapsed: stage-1 best test loss > %s x initial test loss\n' "$schedule" "$clip" "$collapse"
+  printf '# seed\tvariant\tinitial_test\tstage1_best\tcollapsed\tfinal_best\tfinal_log10cond\tclipped_steps\n'
   for seed in $seeds; do
     for variant in paper clip; do
-      run=$out/seed${seed}_$variant
-      awk -F'\t' -v seed="$seed" -v variant="$variant" -v collapse="$collapse" -v cpu="$(cat "$run.cpu")" '
-        FNR == NR { v[$1] = $2; next }  # the summary
-        /^#/ { next }
-        $1 == 1 && ($8 + 0 < s1 || s1 == "") { s1 = $8 + 0 }  # column 8: test_tot
+      awk -F'\t' -v seed="$seed" -v variant="$variant" -v collapse="$collapse" '
+        { v[$1] = $2 }
         END {
-          init = v["initial_test_tot"] + 0
-          if (s1 == "" || init < s1) s1 = init
-          printf "%s\t%s\t%.4g\t%.4g\t%s\t%.4g\t%.4g\t%s\t%s\n", seed, variant, init, s1,
-                 s1 >= collapse ? "yes" : "no", v["best_test_tot"], v["best_test_reg"],
-                 ("clipped_steps" in v) ? v["clipped_steps"] : "-", cpu
-        }' "$run.summary.tsv" "$run.trace.tsv"
+          s1 = v["stage1_best_test_tot"] + 0
+          printf "%s\t%s\t%.4g\t%.4g\t%s\t%.4g\t%.4g\t%s\n", seed, variant, v["initial_test_tot"], s1,
+                 (s1 > collapse * v["initial_test_tot"] ? "yes" : "no"), v["best_test_tot"], v["best_test_reg"],
+                 ("clipped_steps" in v) ? v["clipped_steps"] : "-"
+        }' "$out/seed${seed}_$variant.summary.tsv"
     done
   done
 } > "$out/table.tsv"
-awk -F'\t' '!/^#/ { n[$2]++; c[$2] += $5 == "yes"; f[$2, n[$2]] = $6 + 0; t[$2] += $9 }
+awk -F'\t' '!/^#/ { n[$2]++; c[$2] += $5 == "yes"; f[$2, n[$2]] = $6 + 0 }
   END {
     for (v in n) {
       m = n[v]
       for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (f[v, j] < f[v, i]) { x = f[v, i]; f[v, i] = f[v, j]; f[v, j] = x }
       med = m % 2 ? f[v, (m + 1) / 2] : (f[v, m / 2] + f[v, m / 2 + 1]) / 2
-      printf "# %s: %d of %d collapsed, median final best %.3g, mean CPU %.0f s per run\n", v, c[v], m, med, t[v] / m
+      printf "# %s: %d of %d collapsed, median final best %.3g\n", v, c[v], m, med
     }
   }' "$out/table.tsv" | sort >> "$out/table.tsv"
+for seed in $seeds; do
+  for variant in paper clip; do printf '%s\t%s\t%s\n' "$seed" "$variant" "$(cat "$out/seed${seed}_$variant.cpu")"; done
+done > "$out/cpu.tsv"
 cat "$out/table.tsv"

@@ -6,14 +6,6 @@
 # by Newton / left the domain with the largest energy error of the completed
 # ones, and the short-time median errors at the learning step.  Run after
 # number.awk (awk -f number.awk -f seeds2tex.awk).
-function num(v,    s, m, e) {
-    if (!nch_finite(v)) return "--"
-    v += 0
-    if (v == int(v) && v < 1e6 && v > -1e6) return sprintf("%d", v)
-    s = sprintf("%.2e", v); m = s; sub(/e.*/, "", m); e = s; sub(/.*e/, "", e)
-    if (e + 0 >= -2 && e + 0 <= 3) return sprintf("%.3g", v)
-    return sprintf("$%s{\\cdot}10^{%d}$", m, e + 0)
-}
 BEGIN { FS = "\t"; n = split(families, fam, " "); print "\\newcommand{\\nchseedrows}{%" }
 /^#/ || NF == 0 { next }
 {
@@ -23,6 +15,6 @@ BEGIN { FS = "\t"; n = split(families, fam, " "); print "\\newcommand{\\nchseedr
     seen = 1
     seed = $3 == 1 ? "\\textbf{" $2 "}" : $2
     printf "%s & %s & %s & %s%s & %s & %s & %d/%d/%d & %s & %s & %s \\\\\n", shown ? "\\texttt{" shown "}" : "", seed,
-        num($4), num($5), $6 == 1 ? "$^\\dagger$" : "", num($7), num($8), $9, $10, $11, num($12), num($13), num($14)
+        nch_tex_cell($4), nch_tex_cell($5), $6 == 1 ? "$^\\dagger$" : "", nch_tex_cell($7), nch_tex_cell($8), $9, $10, $11, nch_tex_cell($12), nch_tex_cell($13), nch_tex_cell($14)
 }
 END { if (nch_locale_bad) exit 2; if (bad) exit 1; print "}" }
