@@ -330,7 +330,7 @@ $(SL_DATA) &: bin/fig_scheme_learning $(FAMILIES:%=$(SL)/short_%.tsv) $(FAMILIES
 	$(Q)$(call timed,scheme_learning) $< $(foreach f,$(FAMILIES),--family $(f) --short $(SL)/short_$(f).tsv \
 	     --main data/models/$(f).main.tsv $(foreach s,$(SEEDS),--seed-summary data/models/$(f)_seed$(s).summary.tsv \
 	     --seed-outcome $(SEED_DIR)/$(f)_seed$(s)_dvi_outcome.tsv --seed-short $(SEED_DIR)/$(f)_seed$(s)_short.tsv)) \
-	   --collapse-ratio $(call param,sl_collapse_ratio) \
+	   --collapse-loss $(call param,sl_collapse_loss) \
 	   --good-loss $(call param,sl_good_loss) --scheme data/models/scheme.model $(long_ic_args) --h $(call param,long_h) \
 	   --dvi-steps $(call param,long_dvi_steps) --every $(call param,sl_every) --envelope $(call param,sl_envelope_windows) \
 	   --exact-h $(call param,sl_exact_h) --period-max $(call param,period_max) --outdir $(SL)

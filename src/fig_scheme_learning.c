@@ -5,7 +5,7 @@
  *
  *   fig_scheme_learning --family F --short FILE --main FILE
  *       --seed-summary FILE --seed-outcome FILE --seed-short FILE [...]
- *       [--family F ...] --collapse-ratio C --good-loss L
+ *       [--family F ...] --collapse-loss C --good-loss L
  *       --scheme FILE --ic X,Y [--ic ...] --h H --dvi-steps N --every K
  *       --envelope W --exact-h HE --period-max TP --outdir DIR
  *
@@ -19,7 +19,7 @@
  * before training, stage 1's best, the best, its regulariser term), the long
  * DVI runs from the four ICs (--seed-outcome, bin/long_run's) and the
  * short-time medians at H (--seed-short, bin/short_error --at H).  Stage 1 "collapsed" when its best test
- * loss stays above C times the initial one.  DIR/seeds.tsv: family seed main
+ * loss stays at or above C (scheme_learning.conf says why).  DIR/seeds.tsv: family seed main
  * initial_test stage1_best collapsed best_test best_reg completed newton
  * domain max_err short_dvi short_rk4 (family: --family index; max_err over
  * the completed runs, NaN if none); numbers per family: seeds, collapsed,
@@ -70,7 +70,7 @@ typedef struct {
 static void usage(const char *bad)
 {
     nch_fig_usage(bad, "--family F --short FILE --main FILE --seed-summary FILE --seed-outcome FILE "
-                  "--seed-short FILE [...] [--family F ...] --collapse-ratio C --good-loss L --scheme FILE "
+                  "--seed-short FILE [...] [--family F ...] --collapse-loss C --good-loss L --scheme FILE "
                   "--ic X,Y [--ic ...] --h H --dvi-steps N --every K --envelope W --exact-h HE --period-max TP "
                   "--outdir DIR");
 }
@@ -96,7 +96,7 @@ static params parse(int argc, char **argv)
         {"family", required_argument, 0, 'f'},     {"short", required_argument, 0, 'S'},
         {"main", required_argument, 0, 'M'},       {"seed-summary", required_argument, 0, 's'},
         {"seed-outcome", required_argument, 0, 'O'}, {"seed-short", required_argument, 0, 'T'},
-        {"collapse-ratio", required_argument, 0, 'c'}, {"good-loss", required_argument, 0, 'g'},
+        {"collapse-loss", required_argument, 0, 'c'}, {"good-loss", required_argument, 0, 'g'},
         {"scheme", required_argument, 0, 'm'},     {"ic", required_argument, 0, 'i'},
         {"h", required_argument, 0, 'h'},          {"dvi-steps", required_argument, 0, 'd'},
         {"every", required_argument, 0, 'k'},      {"exact-h", required_argument, 0, 'e'},
@@ -116,7 +116,7 @@ static params parse(int argc, char **argv)
         case 's': add_seed_file("--seed-summary", optarg, of_family(f, "--seed-summary", optarg)->summary, &f->n_summary); break;
         case 'O': add_seed_file("--seed-outcome", optarg, of_family(f, "--seed-outcome", optarg)->outcome, &f->n_outcome); break;
         case 'T': add_seed_file("--seed-short", optarg, of_family(f, "--seed-short", optarg)->shorts, &f->n_shorts); break;
-        case 'c': p.collapse = nch_cli_positive("--collapse-ratio", optarg); break;
+        case 'c': p.collapse = nch_cli_positive("--collapse-loss", optarg); break;
         case 'g': p.good = nch_cli_positive("--good-loss", optarg); break;
         case 'm': p.scheme = optarg; break;
         case 'i': nch_fig_point("--ic", optarg, p.ic, &p.n_long, MAX_IC); break;
@@ -213,8 +213,8 @@ static void seed_study(const params *p, size_t f, FILE *table, FILE *numbers, fa
         const double init = lookup(path, "initial_test_tot"), s1 = lookup(path, "stage1_best_test_tot"),
                      best = lookup(path, "best_test_tot");
         /* The regulariser term the family's loss tracks: DVI log10 cond J, else r. */
-        double v, reg = nch_tsv_lookup(path, "best_test_reg", &v) == NCH_OK ? v : lookup(path, "best_test_abs_reg");
-        const int is_collapsed = s1 > p->collapse * init;
+        const double reg = lookup(path, nch_tsv_has_key(path, "best_test_reg") ? "best_test_reg" : "best_test_abs_reg");
+        const int is_collapsed = s1 >= p->collapse;
         collapsed += is_collapsed;
         good += best <= p->good;
         best_lo = fmin(best_lo, best);

@@ -305,7 +305,7 @@ static const command commands[] = {
                             "@lr_dvi_outcome.tsv", "--seed-reg", "@lr_dvi_outcome.tsv", "--outdir", "@o"}},
     {"fig_scheme_learning", {"--family", "fam", "--short", "@short_nc.tsv", "--main", "@fam.main.tsv", "--seed-summary",
                              "@fam_seed1.summary.tsv", "--seed-outcome", "@lr_dvi_outcome.tsv", "--seed-short",
-                             "@short_at.tsv", "--collapse-ratio", "0.5", "--good-loss", "1e-4", "--scheme", "@nc.model",
+                             "@short_at.tsv", "--collapse-loss", "0.5", "--good-loss", "1e-4", "--scheme", "@nc.model",
                              "--ic", "1,1", "--h", "0.1", "--dvi-steps", "20", "--every", "5", "--envelope", "4",
                              "--exact-h", "0.05", "--period-max", "8", "--outdir", "@o"}},
     {"short_error", {"--model", "@nc.model", "--val", "@vf-val.tsv", "--n-ic", "3", "--tf", "0.4", "--rate", "2", "--n-h",

@@ -168,6 +168,27 @@ static void values_round_trip(void **state)
     free(rows);
 }
 
+/* A key<TAB>value file: a key is found only whole (best_test_reg is not
+ * best_test_reg_x), a missing one is absent for has_key and an error for
+ * lookup, a malformed value is neither present nor a number. */
+static void keys_are_looked_up_whole(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/kv.tsv", dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("best_test_reg_x\t1\nbest_test_tot\t2.5\nbad\t1,5\n", fp);
+    fclose(fp);
+    double v = 0;
+    assert_int_equal(nch_tsv_lookup(path, "best_test_tot", &v), NCH_OK);
+    assert_true(v == 2.5);
+    assert_true(nch_tsv_has_key(path, "best_test_tot"));
+    assert_false(nch_tsv_has_key(path, "best_test_reg"));
+    assert_int_equal(nch_tsv_lookup(path, "best_test_reg", &v), NCH_EINVAL);
+    assert_false(nch_tsv_has_key(path, "bad"));
+}
+
 static void malformed_input_is_rejected(void **state)
 {
     (void)state;
@@ -201,6 +222,7 @@ int main(void)
         cmocka_unit_test(open_in_missing_directory_fails),
         cmocka_unit_test(values_round_trip),
         cmocka_unit_test(malformed_input_is_rejected),
+        cmocka_unit_test(keys_are_looked_up_whole),
     };
     return cmocka_run_group_tests(tests, make_dir, remove_dir);
 }

@@ -157,7 +157,8 @@ int nch_tsv_read(const char *path, int ncol, double **rows, size_t *nrow, size_t
     return NCH_OK;
 }
 
-int nch_tsv_lookup(const char *path, const char *key, double *value)
+/* quiet: a missing key is not an error (nch_tsv_has_key). */
+static int lookup(const char *path, const char *key, double *value, int quiet)
 {
     FILE *fp = fopen(path, "r");
     if (!fp) {
@@ -179,8 +180,16 @@ int nch_tsv_lookup(const char *path, const char *key, double *value)
         else
             status = NCH_OK;
     }
-    if (!found) nch_error("%s: no key %s", path, key);
+    if (!found && !quiet) nch_error("%s: no key %s", path, key);
     free(line);
     fclose(fp);
     return status;
+}
+
+int nch_tsv_lookup(const char *path, const char *key, double *value) { return lookup(path, key, value, 0); }
+
+int nch_tsv_has_key(const char *path, const char *key)
+{
+    double v;
+    return lookup(path, key, &v, 1) == NCH_OK;
 }

@@ -38,6 +38,11 @@ int nch_tsv_read(const char *path, int ncol, double **rows, size_t *nrow, size_t
  * missing or its value is not a number. */
 int nch_tsv_lookup(const char *path, const char *key, double *value);
 
+/* 1 if `key` is in the key<TAB>value file with a number as its value, else
+ * 0 (silent when the key is missing; an unreadable file or a malformed value
+ * is still reported). */
+int nch_tsv_has_key(const char *path, const char *key);
+
 /* Library versions as one string ("GSL 2.7.1; OpenBLAS …; glibc …; compiler …"):
  * with the numerical environment, what makes a result bit-reproducible. */
 const char *nch_library_versions(void);

@@ -37,7 +37,7 @@ build/tex/seeds.tex: data/scheme_learning/seeds.tsv src/scripts/seeds2tex.awk $(
 	$(Q)$(awk_numbers) src/scripts/seeds2tex.awk -v families='$(FAMILIES)' $< > $@.tmp && mv $@.tmp $@
 
 # The remedy study (beyond the paper, issue 12): `make remedy` reruns it
-# (src/scripts/scheme_remedy.sh, about 20 min of CPU, so not part of `make`)
+# (src/scripts/scheme_remedy.sh, about 12 min of CPU, so not part of `make`)
 # into build/remedy/ and compares its table with the published one,
 # paper/remedy.tsv, from which the paper's table is made.  Pinned, the two
 # agree bit for bit; to publish a new one, copy build/remedy/table.tsv.

@@ -57,6 +57,19 @@ for tag in noreg reg; do
       print env "\tregularization_" tag "_" $1 "\t" $2 }' "${s%.summary.tsv}.summary.tsv"
   done
 done >> "$results"
+# The scheme-learning keys of the main models: the seed study's spread, from
+# fig_scheme_learning's seeds.tsv (family 0 scheme, 1 vf_no_reg, 2 vf_reg;
+# columns: 2 seed, 7 best test loss, 9 completed long runs, 12 their largest
+# energy error, 13 and 14 the DVI and RK4 short-time medians at h).
+awk -F'\t' '!/^#/ {
+    f = $1 == 0 ? "scheme" : $1 == 1 ? "vf_no_reg" : "vf_reg"; env = "seed " $2
+    print env "\tscheme_learning_" f "_dvi_median_at_h\t" $13
+    print env "\tscheme_learning_" f "_rk4_median_at_h\t" $14
+    if (f == "scheme") {
+      print env "\tscheme_learning_seeds_scheme_best_min\t" $7
+      print env "\tscheme_learning_long_survivors\t" $9
+      print env "\tscheme_learning_long_max_abs_rel_err\t" $12
+    } }' data/scheme_learning/seeds.tsv >> "$results"
 awk -F'\t' 'FNR == 1 { file++ }
   file == 1 && !/^#/ && NF >= 5 { pub[$1] = $2; order[++n] = $1; next }
   file == 2 { d = $3 - pub[$2]; if (d < 0) d = -d

@@ -2,8 +2,9 @@
 # table: seed, variant, initial test loss, stage-1 best, collapsed, final
 # best, its mean log10 cond J, clipped steps) as the paper's table rows
 # \nchremedyrows, one row per seed with both variants side by side, and its
-# counts: \nchremedyn (seeds), \nchremedycollapsed{paper|clip} and
-# \nchremedymedian{paper|clip} (median final best).  Run after number.awk.
+# counts: \nchremedyn (seeds), \nchremedycollapsed{paper|clip},
+# \nchremedymedian{paper|clip} (median final best) and \nchremedybetter (seeds
+# whose final best is lower with the clip).  Run after number.awk.
 BEGIN { FS = "\t"; print "\\newcommand{\\nchremedyrows}{%" }
 /^#/ || NF == 0 { next }
 NF != 8 { printf "remedy2tex: %s:%d: expected 8 columns, found %d\n", FILENAME, FNR, NF > "/dev/stderr"; bad = 1; exit 1 }
@@ -13,7 +14,7 @@ $2 != "paper" && $2 != "clip" { printf "remedy2tex: %s:%d: unknown variant (%s)\
     if (!($1 in row)) order[++n] = $1
     cell = nch_tex_cell($4) ($5 == "yes" ? "$^\\dagger$" : "") " & " nch_tex_cell($6) " & " nch_tex_cell($7)
     if ($2 == "paper") { init[$1] = nch_tex_cell($3); row[$1] = cell } else clip[$1] = cell " & " $8
-    runs[$2]++; collapsed[$2] += $5 == "yes"; final[$2, runs[$2]] = $6 + 0
+    runs[$2]++; fin[$1, $2] = $6 + 0; collapsed[$2] += $5 == "yes"; final[$2, runs[$2]] = $6 + 0
 }
 function median(v,    m, i, j, x, a) {
     m = runs[v]
@@ -28,6 +29,8 @@ END {
     for (i = 1; i <= n; i++) printf "%s & %s & %s & %s \\\\\n", order[i], init[order[i]], row[order[i]], clip[order[i]]
     print "}"
     printf "\\newcommand{\\nchremedyn}{%d}\n", n
+    for (i = 1; i <= n; i++) better += fin[order[i], "clip"] < fin[order[i], "paper"]
+    printf "\\newcommand{\\nchremedybetter}{%d}\n", better
     split("paper clip", vs, " ")
     for (i = 1; i <= 2; i++) {
         v = vs[i]
