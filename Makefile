@@ -191,18 +191,77 @@ small_args = --kind $$(call param,$(1)_kind) --widths $$(call param,$(1)_widths)
 main_vf_args = --kind noncanonical --widths $$(call param,main_widths) --normaliser train --loss vf_reg \
    --gram-ratio $$(call param,main_vf_gram_ratio) --reg-weight $$(call param,$(1)_reg_weight) \
    --schedule $$(call param,schedule_main)
-# Longest first: with -j the scheme model then trains beside the others.
-$(eval $(call train_rule,scheme,traj,--kind noncanonical --widths $$(call param,main_widths) --normaliser train \
-   --loss dvi --h $$(call param,scheme_h) --gram-ratio-quantiles $$(call param,scheme_gram_quantiles) \
-   --reg-weight $$(call param,scheme_cond_weight) --schedule $$(call param,schedule_main),$(SEED)))
+# The main models' three families, each trained with every seed of the seed
+# study (models.conf); longest first, so that with -j the scheme seeds train
+# beside the others.
+FAMILIES := scheme vf_no_reg vf_reg
+SEEDS = $(call param,seed_study_seeds)
+family_data_scheme := traj
+family_data_vf_no_reg := vf
+family_data_vf_reg := vf
+family_args_scheme = --kind noncanonical --widths $$(call param,main_widths) --normaliser train --loss dvi \
+   --h $$(call param,scheme_h) --gram-ratio-quantiles $$(call param,scheme_gram_quantiles) \
+   --reg-weight $$(call param,scheme_cond_weight) --schedule $$(call param,schedule_main)
+family_args_vf_no_reg = $(call main_vf_args,vf_no_reg)
+family_args_vf_reg = $(call main_vf_args,vf_reg)
+$(foreach f,$(FAMILIES),$(foreach s,$(SEEDS),\
+   $(eval $(call train_rule,$(f)_seed$(s),$(family_data_$(f)),$(family_args_$(f)),$(s)))))
 $(foreach m,small_mlp small_canonical small_noncanonical,$(eval $(call train_rule,$(m),vf,$(call small_args,$(m)),$(SEED))))
 $(eval $(call train_rule,baseline,vf,--kind $$(call param,baseline_kind) --widths $$(call param,baseline_widths) \
    --normaliser train --loss vf --gram-ratio $$(call param,main_vf_gram_ratio) --schedule $$(call param,schedule_main),$(SEED)))
-$(foreach m,vf_no_reg vf_reg,$(eval $(call train_rule,$(m),vf,$(call main_vf_args,$(m)),$(SEED))))
-# The seed study: the main seed's models are the main models.
-seed_model = data/models/$(if $(filter $(SEED),$(2)),$(1),$(1)_seed$(2)).model
-$(foreach m,vf_no_reg vf_reg,$(foreach s,$(filter-out $(SEED),$(call param,seed_study_seeds)),\
-   $(eval $(call train_rule,$(m)_seed$(s),vf,$(call main_vf_args,$(m)),$(s)))))
+
+# --- The seed study: long DVI runs and short-time errors of every seed ----
+# data/seeds/FAMILY_seedS_dvi{,_stop,_outcome}.tsv (bin/long_run at the
+# learning step from the four ICs) and FAMILY_seedS_short.tsv (bin/short_error
+# at the learning step): each a step of its own, started as soon as its model
+# is trained.
+SEED_DIR := data/seeds
+# $(call long_run_rule,PREFIX,MODEL,SCHEME,STEPS): PREFIX{,_stop,_outcome}.tsv
+define long_run_rule
+$(1).tsv $(1)_stop.tsv $(1)_outcome.tsv &: bin/long_run $(2) src/config/dvi_failure.conf $(PROFILE_STAMP)
+	$$(call say,RUN,long_run $(notdir $(1)))
+	$$(Q)mkdir -p $(dir $(1))
+	$$(Q)$$(call timed,long_run_$(notdir $(1))) bin/long_run --model $(2) --scheme $(3) $$(long_ic_args) \
+	   --h $$(call param,long_h) --steps $(4) --every $$(call param,long_every) --out $(1)
+endef
+long_ic_args = $(foreach ic,$(call param,long_ics),--ic $(ic))
+# $(call short_error_rule,OUT,MODEL,EXTRA): bin/short_error's study of MODEL.
+define short_error_rule
+$(1): bin/short_error $(2) $(LV)/vf-val.tsv src/config/scheme_learning.conf $(PROFILE_STAMP)
+	$$(call say,RUN,short_error $(notdir $(1)))
+	$$(Q)mkdir -p $(dir $(1))
+	$$(Q)$$(call timed,short_error_$(notdir $(basename $(1)))) bin/short_error --model $(2) --val $(LV)/vf-val.tsv \
+	   --n-ic $$(call param,sl_n_ic) --tf $$(call param,sl_tf) --rate $$(call param,sl_rate) --n-h $$(call param,sl_n_h) \
+	   --dvi-offset $$(call param,sl_dvi_offset) --rk4-offset $$(call param,sl_rk4_offset) \
+	   --quantiles $$(call param,sl_quantiles) $(3) -o $(1)
+endef
+$(foreach f,$(FAMILIES),$(foreach s,$(SEEDS),\
+   $(eval $(call long_run_rule,$(SEED_DIR)/$(f)_seed$(s)_dvi,data/models/$(f)_seed$(s).model,dvi,$$(call param,long_dvi_steps)))\
+   $(eval $(call short_error_rule,$(SEED_DIR)/$(f)_seed$(s)_short.tsv,data/models/$(f)_seed$(s).model,--at $$(call param,long_h)))))
+SEED_RUNS = $(foreach f,$(FAMILIES),$(foreach s,$(SEEDS),$(SEED_DIR)/$(f)_seed$(s)_dvi_outcome.tsv $(SEED_DIR)/$(f)_seed$(s)_short.tsv))
+
+# --- The main model of each family ----------------------------------------
+# The seed with the lowest best test loss, by the rule of models.conf
+# (src/scripts/select_main.sh): data/models/FAMILY.{model,trace.tsv,
+# summary.tsv} are its copies, FAMILY.main.tsv the choice; the VF families'
+# main DVI runs are their seed's (copied to data/regularization/TAG_dvi*).
+RG := data/regularization
+rg_tag_vf_no_reg := noreg
+rg_tag_vf_reg := reg
+dvi_run_files = $(foreach x,.tsv _stop.tsv _outcome.tsv,$(1)$(x))
+# $(call main_rule,FAMILY,COPIES): COPIES a list of FROM=TO (FROM with %s for the seed).
+define main_rule
+MODEL_FILES += data/models/$(1).model
+data/models/$(1).model data/models/$(1).trace.tsv data/models/$(1).summary.tsv data/models/$(1).main.tsv \
+    $(foreach c,$(2),$(lastword $(subst =, ,$(c)))) &: src/scripts/select_main.sh src/scripts/number.awk \
+    $(foreach s,$(SEEDS),data/models/$(1)_seed$(s).model $(foreach c,$(2),$(subst %s,$(s),$(firstword $(subst =, ,$(c))))))
+	$$(call say,SELECT,main $(1))
+	$$(Q)mkdir -p $(RG)
+	$$(Q)src/scripts/select_main.sh data/models/$(1) $(SEEDS) -- $(2)
+endef
+$(eval $(call main_rule,scheme,))
+$(foreach f,vf_no_reg vf_reg,$(eval $(call main_rule,$(f),$(join $(call dvi_run_files,$(SEED_DIR)/$(f)_seed%s_dvi),\
+   $(addprefix =,$(call dvi_run_files,$(RG)/$(rg_tag_$(f))_dvi))))))
 models: $(MODEL_FILES)
 .PHONY: models
 
@@ -221,7 +280,6 @@ figures/architectures.pdf: $(AR_DATA)
 # --- DVI failure of the unregularised model; the gauge (spec §7.2, §7.3) ---
 DF := data/dvi_failure
 DF_DATA := $(addprefix $(DF)/,numbers.tsv ref_dvi.tsv ref_exact.tsv nn_dvi.tsv nn_fail.tsv gauge.tsv gauge_exact.tsv)
-long_ic_args = $(foreach ic,$(call param,long_ics),--ic $(ic))
 $(DF_DATA) &: bin/fig_dvi_failure data/models/vf_no_reg.model $(LV)/vf-val.tsv src/config/dvi_failure.conf \
     src/config/orbits.conf $(PROFILE_STAMP)
 	$(call say,RUN,$<)
@@ -238,57 +296,48 @@ figures/dvi_failure.pdf: GP_VARS = h=$(call param,long_h); n_ref=$(words $(call 
    show=$(call param,dvi_failure_show_steps)
 
 # --- Regularisation: vf_reg vs vf_no_reg, long time, seeds (spec §7.3, §7.5)
-# Every model's long runs are a step of their own (bin/long_run), so they
-# start as soon as the model is trained, beside the other trainings.
-RG := data/regularization
-# $(call long_run_rule,PREFIX,MODEL,SCHEME,STEPS): PREFIX{,_stop,_outcome}.tsv
-define long_run_rule
-$(1).tsv $(1)_stop.tsv $(1)_outcome.tsv &: bin/long_run $(2) src/config/dvi_failure.conf $(PROFILE_STAMP)
-	$$(call say,RUN,long_run $(notdir $(1)))
-	$$(Q)mkdir -p $(dir $(1))
-	$$(Q)$$(call timed,long_run_$(notdir $(1))) bin/long_run --model $(2) --scheme $(3) $$(long_ic_args) \
-	   --h $$(call param,long_h) --steps $(4) --every $$(call param,long_every) --out $(1)
-endef
-rg_tag_vf_no_reg := noreg
-rg_tag_vf_reg := reg
+# The main models' DVI runs are their seeds' (above); their RK4 runs are
+# steps of their own.
 $(foreach m,vf_no_reg vf_reg,\
-   $(eval $(call long_run_rule,$(RG)/$(rg_tag_$(m))_dvi,data/models/$(m).model,dvi,$$(call param,long_dvi_steps)))\
    $(eval $(call long_run_rule,$(RG)/$(rg_tag_$(m))_rk4,data/models/$(m).model,rk4,$$(call param,long_rk4_steps))))
-# The seed study: the main seed's runs are the main models' DVI runs.
-seed_outcome = $(RG)/$(if $(filter $(SEED),$(2)),$(rg_tag_$(1))_dvi,seeds/$(1)_seed$(2)_dvi)_outcome.tsv
-$(foreach m,vf_no_reg vf_reg,$(foreach s,$(filter-out $(SEED),$(call param,seed_study_seeds)),\
-   $(eval $(call long_run_rule,$(RG)/seeds/$(m)_seed$(s)_dvi,$(call seed_model,$(m),$(s)),dvi,$$(call param,long_dvi_steps)))))
 RG_RUNS := $(foreach m,noreg reg,$(foreach s,dvi rk4,$(RG)/$(m)_$(s)))
 RG_DATA := $(RG)/numbers.tsv $(RG)/seeds.tsv
-RG_SEED_OUTCOMES := $(foreach m,vf_no_reg vf_reg,$(foreach s,$(call param,seed_study_seeds),$(call seed_outcome,$(m),$(s))))
+seed_outcome = $(SEED_DIR)/$(1)_seed$(2)_dvi_outcome.tsv
 $(RG_DATA) &: bin/fig_regularization $(RG_RUNS:=_outcome.tsv) data/models/vf_reg.summary.tsv \
-    data/models/vf_no_reg.summary.tsv $(RG_SEED_OUTCOMES) src/config/models.conf $(PROFILE_STAMP)
+    data/models/vf_no_reg.summary.tsv $(foreach m,vf_no_reg vf_reg,$(foreach s,$(SEEDS),$(call seed_outcome,$(m),$(s)))) \
+    src/config/models.conf $(PROFILE_STAMP)
 	$(call say,RUN,$<)
 	$(Q)$(call timed,regularization) $< $(foreach r,$(RG_RUNS),--$(subst _,-,$(notdir $(r))) $(r)_outcome.tsv) \
 	   --reg-summary data/models/vf_reg.summary.tsv --noreg-summary data/models/vf_no_reg.summary.tsv \
-	   $(foreach s,$(call param,seed_study_seeds),--seed-noreg $(call seed_outcome,vf_no_reg,$(s)) \
+	   $(foreach s,$(SEEDS),--seed-noreg $(call seed_outcome,vf_no_reg,$(s)) \
 	     --seed-reg $(call seed_outcome,vf_reg,$(s))) --outdir $(RG)
 figures/regularization.pdf: $(RG_DATA) src/config/models.conf $(RG_RUNS:=.tsv) $(RG_RUNS:=_stop.tsv) data/models/vf_reg.trace.tsv \
     data/models/vf_no_reg.trace.tsv
 figures/regularization.pdf: GP_VARS = h=$(call param,long_h); N=$(call param,long_dvi_steps); modelsdir='data/models'; \
-   seeds='$(call param,seed_study_seeds)'
+   seeds='$(SEEDS)'
 
 # --- Scheme learning (spec §7.3, §7.4, §9e) --------------------------------
+# The main models' short-time errors over every step (bin/short_error, a step
+# per model), the seed study of the three families, the main scheme model's
+# long DVI run over its exact orbit.
 SL := data/scheme_learning
-SL_DATA := $(addprefix $(SL)/,numbers.tsv short.tsv long_dvi.tsv long_envelope.tsv long_stop.tsv model_exact.tsv ref_exact.tsv)
-$(SL_DATA) &: bin/fig_scheme_learning data/models/scheme.model data/models/vf_reg.model data/models/vf_no_reg.model \
-    $(LV)/vf-val.tsv src/config/scheme_learning.conf src/config/dvi_failure.conf src/config/orbits.conf $(PROFILE_STAMP)
+$(foreach f,$(FAMILIES),$(eval $(call short_error_rule,$(SL)/short_$(f).tsv,data/models/$(f).model,)))
+SL_DATA := $(addprefix $(SL)/,numbers.tsv short.tsv seeds.tsv long_dvi.tsv long_envelope.tsv long_stop.tsv \
+   model_exact.tsv ref_exact.tsv)
+$(SL_DATA) &: bin/fig_scheme_learning $(FAMILIES:%=$(SL)/short_%.tsv) $(FAMILIES:%=data/models/%.main.tsv) $(SEED_RUNS) \
+    data/models/scheme.model src/config/scheme_learning.conf src/config/dvi_failure.conf src/config/orbits.conf \
+    src/config/models.conf $(PROFILE_STAMP)
 	$(call say,RUN,$<)
 	$(Q)mkdir -p $(SL)
-	$(Q)$(call timed,scheme_learning) $< --scheme data/models/scheme.model --reg data/models/vf_reg.model --noreg data/models/vf_no_reg.model \
-	   --val $(LV)/vf-val.tsv --n-ic $(call param,sl_n_ic) --tf $(call param,sl_tf) --rate $(call param,sl_rate) \
-	   --n-h $(call param,sl_n_h) --dvi-offset $(call param,sl_dvi_offset) --rk4-offset $(call param,sl_rk4_offset) \
-	   --quantiles $(call param,sl_quantiles) $(long_ic_args) --h $(call param,long_h) \
+	$(Q)$(call timed,scheme_learning) $< $(foreach f,$(FAMILIES),--family $(f) --short $(SL)/short_$(f).tsv \
+	     --main data/models/$(f).main.tsv $(foreach s,$(SEEDS),--seed-summary data/models/$(f)_seed$(s).summary.tsv \
+	     --seed-outcome $(SEED_DIR)/$(f)_seed$(s)_dvi_outcome.tsv --seed-short $(SEED_DIR)/$(f)_seed$(s)_short.tsv)) \
+	   --collapse-ratio $(call param,sl_collapse_ratio) \
+	   --good-loss $(call param,sl_good_loss) --scheme data/models/scheme.model $(long_ic_args) --h $(call param,long_h) \
 	   --dvi-steps $(call param,long_dvi_steps) --every $(call param,sl_every) --envelope $(call param,sl_envelope_windows) \
-	   --exact-h $(call param,sl_exact_h) \
-	   --period-max $(call param,period_max) --outdir $(SL)
+	   --exact-h $(call param,sl_exact_h) --period-max $(call param,period_max) --outdir $(SL)
 figures/scheme_learning.pdf: $(SL_DATA)
-figures/scheme_learning.pdf: GP_VARS = h=$(call param,long_h)
+figures/scheme_learning.pdf: GP_VARS = h=$(call param,long_h); seeds='$(SEEDS)'
 
 # --- Linear backward error analysis (spec: linear-bea.md) -----------------
 EC := data/error_convergence

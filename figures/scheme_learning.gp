@@ -6,12 +6,16 @@
 # time (dots) over its own exact orbits (dashed) and the reference orbits
 # (grey), and its energy error against log t, as the range of its values
 # per window (long_envelope.tsv), × where a run stops; the ICs' key above.
-# Set by the Makefile: h.
-array mcol[3] = [c_black, c_blue, c_verm]
-array mname[3] = ['scheme learning', 'VF with reg.', 'VF no reg.']
-array mpt[3] = [5, 7, 13]
-cols = 2; band[1] = key_lines(1); band[2] = key_lines(2)
-eval canvas(2)
+# Middle: the seed study — each family's short-time median error at the
+# learning step h, one marker per seed (the main model ringed), with the
+# medians whose runs mostly stopped in the row "stopped" above.
+# Set by the Makefile: h, seeds (the seed study's seeds).
+# Families in the pipeline's order (FAMILIES): scheme, vf_no_reg, vf_reg.
+array mcol[3] = [c_black, c_verm, c_blue]
+array mname[3] = ['scheme learning', 'VF no reg.', 'VF with reg.']
+array mpt[3] = [5, 13, 7]
+cols = 2; band[1] = key_lines(1); band[3] = key_lines(2)
+eval canvas(3)
 set multiplot
 set logscale xy
 set format y '$10^{%T}$'
@@ -26,9 +30,44 @@ do for [s = 1:0:-1] {
        (s ? 1e3*x**4 : 10*x) w l dt 2 lc rgb c_black
 }
 unset logscale
+# seeds.tsv: family seed main initial_test stage1_best collapsed best_test
+# best_reg completed newton domain max_err short_dvi short_rk4, rows grouped
+# by family, seeds in the order of `seeds`.
+nseed = words(seeds)
+stats datadir.'/seeds.tsv' u 13:14 nooutput
+slo = (STATS_min_x < STATS_min_y ? STATS_min_x : STATS_min_y) / 2
+shi = (STATS_max_x > STATS_max_y ? STATS_max_x : STATS_max_y) * 2
+ystop = shi * 3
+xs(f) = f + 0.55 * ((int(column(0)) % nseed) - 0.5 * (nseed - 1)) / nseed
+set logscale y
+set format y '$10^{%T}$'
+set yrange [slo:ystop * 1.8]
+set xrange [-0.5:2.5]
+set xtics ('scheme' 0, 'VF no reg.' 1, 'VF reg.' 2) scale 0
+set logscale y2
+set y2range [slo:ystop * 1.8]
+set y2tics ('stopped' ystop) scale 0 nomirror
+set xlabel 'family'
+set ylabel sprintf('median error, $h = %g$', h)
+room_r = 1.2           # the right axis names the row of runs that stopped
+do for [s = 1:0:-1] {
+  eval panel(2, 2 - s)
+  set title sprintf('seeds: %s at $h = %g$', s ? 'RK4' : 'Euler DVI', h)
+  c = 13 + s
+  plot for [f = 0:2] datadir.'/seeds.tsv' u ($1 == f ? xs(f) : NaN):(column(c) == column(c) ? column(c) : ystop) w p pt mpt[f+1] ps 0.7 lc rgb mcol[f+1], \
+       datadir.'/seeds.tsv' u ($3 == 1 ? xs($1) : NaN):(column(c) == column(c) ? column(c) : ystop) w p pt 6 ps 1.6 lc rgb c_black, \
+       ystop / 1.7 w l lw 0.6 lc rgb c_grey dt 3
+}
+room_r = 0
+unset y2tics
+unset logscale y2
+set xtics auto
+set ytics auto
+unset logscale
 set format x '%g'
 set format y '%g'
-eval panel(2, 1)
+set autoscale xy
+eval panel(3, 1)
 set xlabel '$x$'
 set ylabel '$y$'
 set title sprintf('scheme-learnt model, DVI at $h = %g$', h)
@@ -36,7 +75,7 @@ plot for [k = 0:3] datadir.'/ref_exact.tsv' index k u 3:4 w l lc rgb c_light lw 
      for [k = 0:3] datadir.'/model_exact.tsv' index k u 3:4 w l dt 2 lw 1 lc rgb c_black, \
      for [k = 0:3] datadir.'/long_dvi.tsv' index k u 3:4 w p pt ic_pt[k+1] ps 0.3 lc rgb ic_col[k+1], \
      datadir.'/long_stop.tsv' u 3:4 w p pt pt_stop ps 1.5 lw 2 lc rgb c_black
-eval panel(2, 2)
+eval panel(3, 2)
 set title 'energy error of the scheme-learnt DVI'
 set xlabel '$t$'
 set ylabel 'relative error on $H$'
@@ -52,7 +91,7 @@ unset logscale
 eval key_strip(1)
 plot for [k = 1:3] NaN w lp pt mpt[k] ps 0.6 lc rgb mcol[k] t mname[k], \
      NaN w filledcurves fs transparent solid 0.2 noborder lc rgb c_black t '5--95\% of ICs'
-eval key_strip(2)
+eval key_strip(3)
 plot for [k = 1:4] NaN w lp pt ic_pt[k] ps 0.6 dt ic_dt[k] lc rgb ic_col[k] t sprintf('IC %d', k), \
      NaN w l lc rgb c_light lw 3 t 'exact, reference', NaN w l dt 2 lc rgb c_black t 'exact, learnt', \
      NaN w p pt pt_stop ps 1.2 lw 2 lc rgb c_black t 'run stops'

@@ -25,7 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { MAX_IC = 8, MAX_SEEDS = 16, OUTCOME_COLS = 7 };
+enum { MAX_IC = 8, MAX_SEEDS = 16, OUTCOME_COLS = 8 };
 
 typedef struct {
     const char *run[2][2], *summary[2], *seed[2][MAX_SEEDS], *outdir; /* run[model][dvi, rk4] */
@@ -92,7 +92,8 @@ static void read_outcome(const char *path, outcome *o)
         const double *r = rows + k * OUTCOME_COLS;
         /* Checked before the steps are converted: beyond a long the cast is undefined. */
         if (r[0] != (double)k || !(r[3] > 0) || !(r[4] >= 1 && r[4] < 0x1p63) || r[5] < 0 || r[5] > r[4] ||
-            r[4] != floor(r[4]) || r[5] != floor(r[5]) || !(r[6] >= 0))
+            r[4] != floor(r[4]) || r[5] != floor(r[5]) || !(r[6] >= 0) || r[7] != floor(r[7]) || r[7] < 0 ||
+            (r[7] == 0) != (r[5] == r[4]))
             nch_die(NCH_EXIT_INPUT, "%s:%zu: not a long_run outcome row (ic %g, steps %g of %g, error %g)", path,
                     lines[k], r[0], r[5], r[4], r[6]);
         o->ic[k][0] = r[1];

@@ -1,31 +1,41 @@
-/* fig_scheme_learning — data of the figure `scheme_learning`: the model
- * learnt through the Euler-DVI step (scheme learning) against the
- * vector-field models (spec lotka-volterra.md §7.3, §7.4, §9 e).
+/* fig_scheme_learning — data of the figure `scheme_learning` and of the seed
+ * study of the main models: the model learnt through the Euler-DVI step
+ * (scheme learning) against the vector-field models (spec lotka-volterra.md
+ * §7.3, §7.4, §9 e; the seed study goes beyond the paper).
  *
- *   fig_scheme_learning --scheme FILE --reg FILE --noreg FILE --val FILE
- *       --n-ic N --tf TF --rate R --n-h NH --dvi-offset A --rk4-offset B
- *       --quantiles Q1,Q2 --ic X,Y [--ic ...] --h H --dvi-steps N --every K
+ *   fig_scheme_learning --family F --short FILE --main FILE
+ *       --seed-summary FILE --seed-outcome FILE --seed-short FILE [...]
+ *       [--family F ...] --collapse-ratio C --good-loss L
+ *       --scheme FILE --ic X,Y [--ic ...] --h H --dvi-steps N --every K
  *       --envelope W --exact-h HE --period-max TP --outdir DIR
  *
- * Short time: each of the first N val points is integrated up to TF with
- * the DVI (steps TF/ceil(TF/(0.1·R^(A−i))), i < NH) and RK4 (offset B); its
- * error is max_n ‖z_n − z_ref(t_n)‖₂, z_ref the reference model's exact
- * solution.  DIR/short.tsv: model scheme h median q_lo q_hi stopped (runs
- * that stopped count as infinite errors; a quantile that is infinite is
- * written as NaN and the stopped count says why).
- * Long time: DIR/long_dvi.tsv (ic t x y rel_err_H, every K-th DVI step of the
- * scheme model at H), DIR/long_envelope.tsv (ic t min max: its energy error
- * over every step, least and largest value in each of at most W windows
- * growing geometrically, for a logarithmic time axis; two blank lines after
- * each IC), DIR/long_stop.tsv (last state of stopped runs),
- * DIR/model_exact.tsv and DIR/ref_exact.tsv (one period of the scheme
- * model's and of the reference model's exact orbit from each IC).
- * DIR/numbers.tsv: medians at the step closest to H per model and scheme,
- * the DVI step with the smallest median for the scheme model (NaN if every
- * median is infinite), outcomes.  Short-time runs may leave x, y > 0 (no
- * energy is needed there); long runs stop where the reference H is undefined. */
+ * Short time: each family's main model's bin/short_error study (--short, in
+ * --family order: model index 0, 1, …) goes to DIR/short.tsv as "model
+ * scheme h median q_lo q_hi stopped" blocks; numbers: the medians at the
+ * step closest to H, the DVI step with the smallest median.
+ * Seed study, per family F and seed of its --main file (the seeds and the
+ * main one, src/scripts/select_main.sh), given in that order after the
+ * family's --family: the training (--seed-summary, bin/train's: the test loss
+ * before training, stage 1's best, the best, its regulariser term), the long
+ * DVI runs from the four ICs (--seed-outcome, bin/long_run's) and the
+ * short-time medians at H (--seed-short, bin/short_error --at H).  Stage 1 "collapsed" when its best test
+ * loss stays above C times the initial one.  DIR/seeds.tsv: family seed main
+ * initial_test stage1_best collapsed best_test best_reg completed newton
+ * domain max_err short_dvi short_rk4 (family: --family index; max_err over
+ * the completed runs, NaN if none); numbers per family: seeds, collapsed,
+ * good (best test loss <= L), the ranges of the test loss before training and
+ * of the best one, DVI runs and
+ * completed, the short-time medians' smallest, median and largest value, and
+ * how often the family has the smallest short-time median at H of the
+ * families trained from the same seed (the same initial weights).
+ * Long time: the --scheme model's DVI at H: DIR/long_dvi.tsv (ic t x y
+ * rel_err_H, every K-th step), DIR/long_envelope.tsv (ic t min max: its energy
+ * error's least and largest value in each of at most W windows growing
+ * geometrically, for a logarithmic time axis), DIR/long_stop.tsv (last state
+ * of stopped runs), DIR/model_exact.tsv and DIR/ref_exact.tsv (one period of
+ * the model's and of the reference model's exact orbit from each IC); the
+ * runs stop where the reference H is undefined. */
 #include "nch_cli.h"
-#include "nch_dataset.h"
 #include "nch_err.h"
 #include "nch_fig.h"
 #include "nch_learnt.h"
@@ -40,50 +50,75 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { MAX_IC = 8, MAX_H = 16, N_MODELS = 3 };
-static const char *const model_tags[N_MODELS] = {"scheme", "reg", "noreg"};
+enum { MAX_IC = 8, MAX_FAMILIES = 4, MAX_SEEDS = 16, SHORT_COLS = 7, OUTCOME_COLS = 8, MAIN_COLS = 3 };
+
+/* A family's files: its main model's short-time study, the choice of its
+ * main model, and per seed the summary, DVI outcome and short-time study. */
+typedef struct {
+    const char *name, *shortf, *main, *summary[MAX_SEEDS], *outcome[MAX_SEEDS], *shorts[MAX_SEEDS];
+    size_t n_summary, n_outcome, n_shorts;
+} family;
 
 typedef struct {
-    const char *model[N_MODELS], *val, *outdir;
-    long n_ic, n_h, dvi_steps, every, windows;
-    double tf, rate, offset[2], q[2], ic[MAX_IC][2], h, exact_h, period_max;
-    size_t n_long;
+    family fam[MAX_FAMILIES];
+    const char *scheme, *outdir;
+    size_t n_family, n_long;
+    long dvi_steps, every, windows;
+    double collapse, good, ic[MAX_IC][2], h, exact_h, period_max;
 } params;
 
 static void usage(const char *bad)
 {
-    nch_fig_usage(bad, "--scheme FILE --reg FILE --noreg FILE --val FILE --n-ic N --tf TF --rate R --n-h "
-                  "NH --dvi-offset A --rk4-offset B --quantiles Q1,Q2 --ic X,Y [--ic ...] --h H "
-                  "--dvi-steps N --every K --envelope W --exact-h HE --period-max TP --outdir DIR");
+    nch_fig_usage(bad, "--family F --short FILE --main FILE --seed-summary FILE --seed-outcome FILE "
+                  "--seed-short FILE [...] [--family F ...] --collapse-ratio C --good-loss L --scheme FILE "
+                  "--ic X,Y [--ic ...] --h H --dvi-steps N --every K --envelope W --exact-h HE --period-max TP "
+                  "--outdir DIR");
+}
+
+/* The family an option belongs to: the latest --family, which must exist. */
+static family *of_family(family *f, const char *opt, const char *v)
+{
+    if (!f) nch_die(NCH_EXIT_USAGE, "%s: before any --family (%s)", opt, v);
+    return f;
+}
+
+/* Appends v to list (n of at most MAX_SEEDS) of the current family. */
+static void add_seed_file(const char *opt, const char *v, const char **list, size_t *n)
+{
+    if (*n == MAX_SEEDS) nch_die(NCH_EXIT_USAGE, "%s: more than %d (%s)", opt, MAX_SEEDS, v);
+    list[(*n)++] = v;
 }
 
 static params parse(int argc, char **argv)
 {
-    params p = {.n_ic = -1, .n_h = -1, .dvi_steps = -1, .every = -1, .windows = -1, .offset = {NAN, NAN}};
-    size_t nq = 0;
+    params p = {.dvi_steps = -1, .every = -1, .windows = -1, .collapse = NAN, .good = NAN};
     static const struct option opts[] = {
-        {"scheme", required_argument, 0, 0},       {"reg", required_argument, 0, 1},
-        {"noreg", required_argument, 0, 2},        {"val", required_argument, 0, 'v'},
-        {"n-ic", required_argument, 0, 'n'},       {"tf", required_argument, 0, 't'},
-        {"rate", required_argument, 0, 'r'},       {"n-h", required_argument, 0, 'N'},
-        {"dvi-offset", required_argument, 0, 'a'}, {"rk4-offset", required_argument, 0, 'b'},
-        {"quantiles", required_argument, 0, 'q'},  {"ic", required_argument, 0, 'i'},
+        {"family", required_argument, 0, 'f'},     {"short", required_argument, 0, 'S'},
+        {"main", required_argument, 0, 'M'},       {"seed-summary", required_argument, 0, 's'},
+        {"seed-outcome", required_argument, 0, 'O'}, {"seed-short", required_argument, 0, 'T'},
+        {"collapse-ratio", required_argument, 0, 'c'}, {"good-loss", required_argument, 0, 'g'},
+        {"scheme", required_argument, 0, 'm'},     {"ic", required_argument, 0, 'i'},
         {"h", required_argument, 0, 'h'},          {"dvi-steps", required_argument, 0, 'd'},
         {"every", required_argument, 0, 'k'},      {"exact-h", required_argument, 0, 'e'},
         {"period-max", required_argument, 0, 'P'}, {"outdir", required_argument, 0, 'o'},
         {"envelope", required_argument, 0, 'w'},   {0, 0, 0, 0}};
     opterr = 0;
+    family *f = NULL;
     for (int c; (c = getopt_long(argc, argv, ":", opts, NULL)) != -1;) {
         switch (c) {
-        case 0: case 1: case 2: p.model[c] = optarg; break;
-        case 'v': p.val = optarg; break;
-        case 'n': p.n_ic = nch_cli_long("--n-ic", optarg, 1); break;
-        case 't': p.tf = nch_cli_positive("--tf", optarg); break;
-        case 'r': p.rate = nch_cli_positive("--rate", optarg); break;
-        case 'N': p.n_h = nch_cli_long("--n-h", optarg, 1); break;
-        case 'a': p.offset[0] = nch_cli_double("--dvi-offset", optarg); break;
-        case 'b': p.offset[1] = nch_cli_double("--rk4-offset", optarg); break;
-        case 'q': nq = nch_cli_positive_list("--quantiles", optarg, p.q, 2); break;
+        case 'f':
+            if (p.n_family == MAX_FAMILIES) nch_die(NCH_EXIT_USAGE, "--family: more than %d (%s)", MAX_FAMILIES, optarg);
+            f = &p.fam[p.n_family++];
+            f->name = optarg;
+            break;
+        case 'S': of_family(f, "--short", optarg)->shortf = optarg; break;
+        case 'M': of_family(f, "--main", optarg)->main = optarg; break;
+        case 's': add_seed_file("--seed-summary", optarg, of_family(f, "--seed-summary", optarg)->summary, &f->n_summary); break;
+        case 'O': add_seed_file("--seed-outcome", optarg, of_family(f, "--seed-outcome", optarg)->outcome, &f->n_outcome); break;
+        case 'T': add_seed_file("--seed-short", optarg, of_family(f, "--seed-short", optarg)->shorts, &f->n_shorts); break;
+        case 'c': p.collapse = nch_cli_positive("--collapse-ratio", optarg); break;
+        case 'g': p.good = nch_cli_positive("--good-loss", optarg); break;
+        case 'm': p.scheme = optarg; break;
         case 'i': nch_fig_point("--ic", optarg, p.ic, &p.n_long, MAX_IC); break;
         case 'h': p.h = nch_cli_positive("--h", optarg); break;
         case 'd': p.dvi_steps = nch_cli_long("--dvi-steps", optarg, 1); break;
@@ -96,31 +131,149 @@ static params parse(int argc, char **argv)
         }
     }
     if (optind != argc) usage(argv[optind]);
-    if (!p.model[0] || !p.model[1] || !p.model[2] || !p.val || p.n_ic < 1 || !(p.tf > 0) || !(p.rate > 1) ||
-        p.n_h < 1 || p.n_h > MAX_H || isnan(p.offset[0]) || isnan(p.offset[1]) || nq != 2 || !(p.q[0] < p.q[1] && p.q[1] < 1) ||
-        !p.n_long || !(p.h > 0) || p.dvi_steps < 1 || p.every < 1 || p.windows < 1 || !(p.exact_h > 0) || !(p.period_max > 0) || !p.outdir)
+    for (size_t k = 0; k < p.n_family; k++) {
+        const family *g = &p.fam[k];
+        if (!g->shortf || !g->main || !g->n_summary || g->n_outcome != g->n_summary || g->n_shorts != g->n_summary)
+            nch_die(NCH_EXIT_USAGE, "--family %s: needs --short, --main and one --seed-summary, --seed-outcome and "
+                    "--seed-short per seed", g->name);
+    }
+    if (!p.n_family || !(p.collapse > 0) || !(p.good > 0) ||
+        !p.scheme || !p.n_long || !(p.h > 0) || p.dvi_steps < 1 || p.every < 1 || p.windows < 1 ||
+        !(p.exact_h > 0) || !(p.period_max > 0) || !p.outdir)
         usage(NULL);
     for (size_t k = 0; k < p.n_long; k++) nch_fig_check_start("--ic", p.ic[k]);
     return p;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* A table file of `cols` numeric columns (nch_tsv_read), dying on failure. */
+static double *read_table(const char *path, int cols, size_t *n, size_t **lines)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    double *rows;
+    if (nch_tsv_read(path, cols, &rows, n, lines)) nch_exit(NCH_EXIT_INPUT);
+    return rows;
 }
 
-/* Linear-interpolation quantile of sorted values (inf allowed: then inf). */
-static double quantile(const double *v, size_t n, double q)
+static double lookup(const char *path, const char *key)
 {
-    double pos = q * (double)(n - 1);
-    size_t i = (size_t)floor(pos);
-    if (i + 1 >= n) return v[n - 1];
-    if (isinf(v[i + 1])) return pos == (double)i ? v[i] : INFINITY;
-    return v[i] + (pos - (double)i) * (v[i + 1] - v[i]);
+    double v;
+    if (nch_tsv_lookup(path, key, &v)) nch_exit(NCH_EXIT_INPUT);
+    return v;
 }
 
-static void write_q(FILE *fp, double v) { fprintf(fp, "\t%.17g", isinf(v) ? NAN : v); }
+/* The median at the step closest to h of scheme s in a short_error table. */
+static double median_at(const char *path, const double *rows, size_t n, int s, double h)
+{
+    double best = NAN, dist = INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (rows[i * SHORT_COLS] == s && fabs(rows[i * SHORT_COLS + 1] - h) < dist)
+            dist = fabs(rows[i * SHORT_COLS + 1] - h), best = rows[i * SHORT_COLS + 2];
+    if (isinf(dist)) nch_die(NCH_EXIT_INPUT, "%s: no row of scheme %d", path, s);
+    return best;
+}
+
+static double *read_short(const char *path, size_t *n)
+{
+    size_t *lines;
+    double *rows = read_table(path, SHORT_COLS, n, &lines);
+    for (size_t i = 0; i < *n; i++) {
+        const double *r = rows + i * SHORT_COLS;
+        if ((r[0] != 0 && r[0] != 1) || !(r[1] > 0) || !(r[5] >= 0 && r[5] <= r[6]) || !(r[6] >= 1))
+            nch_die(NCH_EXIT_INPUT, "%s:%zu: not a short_error row (scheme %g, h %g, stopped %g of %g)", path, lines[i],
+                    r[0], r[1], r[5], r[6]);
+    }
+    free(lines);
+    return rows;
+}
+
+/* One family's seeds: their numbers, rows of seeds.tsv and short medians. */
+typedef struct {
+    size_t n;
+    double seed[MAX_SEEDS], short_med[MAX_SEEDS][2];
+} family_seeds;
+
+static void seed_study(const params *p, size_t f, FILE *table, FILE *numbers, family_seeds *fs)
+{
+    char key[160];
+    const family *F = &p->fam[f];
+    const char *main_tsv = F->main;
+    size_t n, *lines;
+    double *mains = read_table(main_tsv, MAIN_COLS, &n, &lines);
+    if (n != F->n_summary)
+        nch_die(NCH_EXIT_INPUT, "%s: %zu seeds, but %zu given after --family %s", main_tsv, n, F->n_summary, F->name);
+    fs->n = n;
+    size_t collapsed = 0, good = 0, runs = 0, completed = 0;
+    double best_lo = INFINITY, best_hi = -INFINITY, init_lo = INFINITY, init_hi = -INFINITY, main_seed = NAN;
+    for (size_t k = 0; k < n; k++) {
+        const double seed = mains[k * MAIN_COLS], is_main = mains[k * MAIN_COLS + 2];
+        if (seed != floor(seed) || seed < 0 || seed > 0x1p53 || (is_main != 0 && is_main != 1))
+            nch_die(NCH_EXIT_INPUT, "%s:%zu: not a seed row (%g %g)", main_tsv, lines[k], seed, is_main);
+        if (is_main) main_seed = seed;
+        fs->seed[k] = seed;
+        const char *path = F->summary[k];
+        const double init = lookup(path, "initial_test_tot"), s1 = lookup(path, "stage1_best_test_tot"),
+                     best = lookup(path, "best_test_tot");
+        /* The regulariser term the family's loss tracks: DVI log10 cond J, else r. */
+        double v, reg = nch_tsv_lookup(path, "best_test_reg", &v) == NCH_OK ? v : lookup(path, "best_test_abs_reg");
+        const int is_collapsed = s1 > p->collapse * init;
+        collapsed += is_collapsed;
+        good += best <= p->good;
+        best_lo = fmin(best_lo, best);
+        best_hi = fmax(best_hi, best);
+        init_lo = fmin(init_lo, init);
+        init_hi = fmax(init_hi, init);
+
+        path = F->outcome[k];
+        size_t n_run, *run_lines;
+        double *o = read_table(path, OUTCOME_COLS, &n_run, &run_lines);
+        long done = 0, newton = 0, domain = 0;
+        double max_err = NAN;
+        for (size_t r = 0; r < n_run; r++) {
+            const double *row = o + r * OUTCOME_COLS;
+            if (row[7] == 0) {
+                done++;
+                max_err = isnan(max_err) ? row[6] : fmax(max_err, row[6]);
+            } else if (row[7] == NCH_EDOM) domain++;
+            else newton++; /* a Newton failure (or a non-finite iterate) */
+        }
+        runs += n_run;
+        completed += (size_t)done;
+        free(o);
+        free(run_lines);
+
+        path = F->shorts[k];
+        size_t n_short;
+        double *sh = read_short(path, &n_short);
+        for (int s = 0; s < 2; s++) fs->short_med[k][s] = median_at(path, sh, n_short, s, p->h);
+        free(sh);
+
+        fprintf(table, "%zu\t%.0f\t%.0f", f, seed, is_main);
+        const double cols[] = {init, s1, is_collapsed, best, reg, (double)done, (double)newton, (double)domain,
+                               max_err, fs->short_med[k][0], fs->short_med[k][1]};
+        for (size_t c = 0; c < sizeof cols / sizeof *cols; c++) nch_tsv_double(table, cols[c], 0);
+        fputc('\n', table);
+    }
+    free(mains);
+    free(lines);
+    if (isnan(main_seed)) nch_die(NCH_EXIT_INPUT, "%s: no main seed", main_tsv);
+
+    const struct { const char *name; double v; } nums[] = {
+        {"n", (double)n}, {"main_seed", main_seed}, {"collapsed", (double)collapsed}, {"good", (double)good},
+        {"initial_min", init_lo}, {"initial_max", init_hi}, {"best_min", best_lo}, {"best_max", best_hi}, {"dvi_runs", (double)runs}, {"dvi_completed", (double)completed}};
+    for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
+        snprintf(key, sizeof key, "scheme_learning_seeds_%s_%s", F->name, nums[i].name);
+        nch_tsv_number(numbers, key, nums[i].v);
+    }
+    for (int s = 0; s < 2; s++) {
+        double v[MAX_SEEDS];
+        for (size_t k = 0; k < n; k++) v[k] = fs->short_med[k][s];
+        const struct { const char *name; double q; } qs[] = {{"min", 0}, {"median", 0.5}, {"max", 1}};
+        for (size_t i = 0; i < 3; i++) {
+            const double x = nch_fig_quantile(v, n, qs[i].q);
+            snprintf(key, sizeof key, "scheme_learning_seeds_%s_%s_at_h_%s", F->name, s ? "rk4" : "dvi", qs[i].name);
+            nch_tsv_number(numbers, key, isinf(x) ? NAN : x);
+        }
+    }
+}
 
 int main(int argc, char **argv)
 {
@@ -129,90 +282,82 @@ int main(int argc, char **argv)
     params p = parse(argc, argv);
     nch_model ref;
     nch_lv_model(&ref);
-    /* The short-time error needs no energy, so a learnt model's trajectory
-     * may leave x, y > 0 there (it is only inaccurate); the long runs stop
-     * where the reference energy is undefined (bounded: the restricted view). */
-    nch_learnt m[N_MODELS];
-    nch_model bounded;
-    for (int k = 0; k < N_MODELS; k++)
-        if (nch_learnt_load(&m[k], p.model[k])) nch_exit(NCH_EXIT_INPUT);
-    bounded = m[0].model;
+    nch_learnt sch;
+    if (nch_learnt_load(&sch, p.scheme)) nch_exit(NCH_EXIT_INPUT);
+    nch_model bounded = sch.model;
     nch_lv_energy_domain(&bounded);
-    nch_dataset val;
-    if (nch_dataset_read_vf(p.val, 1, &val) || nch_dataset_check_domain(&val, &ref)) nch_exit(NCH_EXIT_INPUT);
-    size_t n_ic = (size_t)p.n_ic < val.n ? (size_t)p.n_ic : val.n;
-
-    /* Step sizes of the two schemes, and the reference solutions on them. */
-    long nt[2][MAX_H];
-    long nt_max = 0;
-    for (int s = 0; s < 2; s++)
-        for (long i = 0; i < p.n_h; i++) {
-            nt[s][i] = nch_cli_count("--tf, --rate, --dvi-offset, --rk4-offset",
-                                     ceil(p.tf / (0.1 * pow(p.rate, p.offset[s] - (double)i))), 1);
-            if (nt[s][i] > nt_max) nt_max = nt[s][i];
-        }
-    double *zs = nch_xalloc((size_t)nt_max + 1, 2, sizeof(double), "--tf, --rate, offsets: a trajectory");
-    double *zr = nch_xalloc((size_t)nt_max + 1, 2, sizeof(double), "--tf, --rate, offsets: a reference trajectory");
-    double *err = nch_xalloc(n_ic, N_MODELS * 2 * MAX_H, sizeof(double), "--n-ic: errors");
-    for (size_t j = 0; j < n_ic; j++) {
-        const double *z0 = val.samples + j * val.width;
-        for (int s = 0; s < 2; s++)
-            for (long i = 0; i < p.n_h; i++) {
-                double h = p.tf / (double)nt[s][i];
-                nch_run_report rep;
-                if (nch_run(&ref, NCH_SCHEME_EXACT, h, nt[s][i], z0, 1, zr, &rep))
-                    nch_die(NCH_EXIT_FAILED_RUN, "reference solution from val point %zu failed: %s", j, nch_strerror(rep.status));
-                for (int k = 0; k < N_MODELS; k++) {
-                    int rc = nch_run(&m[k].model, s ? NCH_SCHEME_RK4 : NCH_SCHEME_DVI, h, nt[s][i], z0, 1, zs, &rep);
-                    double e = 0;
-                    for (size_t n = 0; n < rep.rows; n++) e = fmax(e, hypot(zs[2 * n] - zr[2 * n], zs[2 * n + 1] - zr[2 * n + 1]));
-                    err[((size_t)(k * 2 + s) * MAX_H + (size_t)i) * n_ic + j] = rc ? INFINITY : e;
-                }
-            }
-    }
 
     nch_ofile numbers;
     nch_fig_open(&numbers, p.outdir, "numbers.tsv", "numbers", "key value");
+    char key[160];
+
+    /* Short time: the main models' studies, concatenated for the figure. */
     nch_ofile f_short;
     nch_fig_open(&f_short, p.outdir, "short.tsv", "max error over [0, tf] vs the reference model's exact solution",
                  "model scheme h median q_lo q_hi stopped");
-    char key[128];
-    for (int k = 0; k < N_MODELS; k++)
+    double n_ic = NAN;
+    for (size_t f = 0; f < p.n_family; f++) {
+        size_t n;
+        double *rows = read_short(p.fam[f].shortf, &n);
         for (int s = 0; s < 2; s++) {
-            double best_h = NAN, best = INFINITY, at_h = NAN, dist = INFINITY;
-            for (long i = 0; i < p.n_h; i++) {
-                double *e = err + ((size_t)(k * 2 + s) * MAX_H + (size_t)i) * n_ic, h = p.tf / (double)nt[s][i];
-                qsort(e, n_ic, sizeof *e, cmp_double);
-                size_t stopped = 0;
-                for (size_t j = 0; j < n_ic; j++) stopped += isinf(e[j]);
-                double med = quantile(e, n_ic, 0.5);
-                fprintf(f_short.fp, "%d\t%d\t%.17g", k, s, h);
-                write_q(f_short.fp, med);
-                write_q(f_short.fp, quantile(e, n_ic, p.q[0]));
-                write_q(f_short.fp, quantile(e, n_ic, p.q[1]));
-                fprintf(f_short.fp, "\t%zu\n", stopped);
-                if (med < best) best = med, best_h = h;
-                if (fabs(h - p.h) < dist) dist = fabs(h - p.h), at_h = med;
+            double best = INFINITY, best_h = NAN;
+            for (size_t i = 0; i < n; i++) {
+                const double *r = rows + i * SHORT_COLS;
+                if (r[0] != s) continue;
+                fprintf(f_short.fp, "%zu\t%d", f, s);
+                for (int c = 1; c < 6; c++) nch_tsv_double(f_short.fp, r[c], 0);
+                fputc('\n', f_short.fp);
+                if (r[2] < best) best = r[2], best_h = r[1];
+                if (isnan(n_ic)) n_ic = r[6];
+                else if (r[6] != n_ic)
+                    nch_die(NCH_EXIT_INPUT, "%s: %g runs per step, not %g as in %s", p.fam[f].shortf, r[6], n_ic, p.fam[0].shortf);
             }
             fputs("\n\n", f_short.fp);
-            snprintf(key, sizeof key, "scheme_learning_%s_%s_median_at_h", model_tags[k], s ? "rk4" : "dvi");
-            nch_tsv_number(numbers.fp, key, at_h);
-            if (k == 0 && s == 0) nch_tsv_number(numbers.fp, "scheme_learning_scheme_dvi_best_h", best_h);
+            snprintf(key, sizeof key, "scheme_learning_%s_%s_median_at_h", p.fam[f].name, s ? "rk4" : "dvi");
+            nch_tsv_number(numbers.fp, key, median_at(p.fam[f].shortf, rows, n, s, p.h));
+            snprintf(key, sizeof key, "scheme_learning_%s_%s_best_h", p.fam[f].name, s ? "rk4" : "dvi");
+            nch_tsv_number(numbers.fp, key, best_h);
         }
-    nch_tsv_number(numbers.fp, "scheme_learning_n_ic", (double)n_ic);
+        free(rows);
+    }
+    nch_tsv_number(numbers.fp, "scheme_learning_n_ic", n_ic);
+
+    /* The seed study, and which family is the most accurate at H per seed. */
+    nch_ofile f_seeds;
+    nch_fig_open(&f_seeds, p.outdir, "seeds.tsv", "seed study of the main models' families",
+                 "family seed main initial_test stage1_best collapsed best_test best_reg completed newton domain "
+                 "max_err short_dvi short_rk4");
+    family_seeds fs[MAX_FAMILIES];
+    for (size_t f = 0; f < p.n_family; f++) seed_study(&p, f, f_seeds.fp, numbers.fp, &fs[f]);
+    for (int s = 0; s < 2; s++) {
+        size_t wins[MAX_FAMILIES] = {0};
+        for (size_t k = 0; k < fs[0].n; k++) {
+            size_t arg = 0;
+            for (size_t f = 0; f < p.n_family; f++) {
+                if (fs[f].n != fs[0].n || fs[f].seed[k] != fs[0].seed[k])
+                    nch_die(NCH_EXIT_INPUT, "--family %s: other seeds than --family %s", p.fam[f].name, p.fam[0].name);
+                if (fs[f].short_med[k][s] < fs[arg].short_med[k][s]) arg = f;
+            }
+            wins[arg]++;
+        }
+        for (size_t f = 0; f < p.n_family; f++) {
+            snprintf(key, sizeof key, "scheme_learning_seeds_%s_%s_most_accurate", p.fam[f].name, s ? "rk4" : "dvi");
+            nch_tsv_number(numbers.fp, key, (double)wins[f]);
+        }
+    }
 
     /* Long time: the scheme model's DVI over its own exact orbit. */
     double *zl = nch_xalloc((size_t)p.dvi_steps + 1, 2, sizeof(double), "--dvi-steps");
     long n_exact = nch_cli_count("--period-max / --exact-h", p.period_max / p.exact_h, 0);
     double *ze = nch_xalloc((size_t)n_exact + 1, 2, sizeof(double), "--period-max / --exact-h");
     nch_ofile f_long;
-    nch_fig_open(&f_long, p.outdir, "long_dvi.tsv", p.model[0], "ic t x y rel_err_H");
+    nch_fig_open(&f_long, p.outdir, "long_dvi.tsv", p.scheme, "ic t x y rel_err_H");
     nch_ofile f_envelope;
-    nch_fig_open(&f_envelope, p.outdir, "long_envelope.tsv", p.model[0], "ic t min_rel_err_H max_rel_err_H");
+    nch_fig_open(&f_envelope, p.outdir, "long_envelope.tsv", p.scheme, "ic t min_rel_err_H max_rel_err_H");
     nch_ofile f_stop;
-    nch_fig_open(&f_stop, p.outdir, "long_stop.tsv", p.model[0], "ic t x y rel_err_H");
+    nch_fig_open(&f_stop, p.outdir, "long_stop.tsv", p.scheme, "ic t x y rel_err_H");
     nch_ofile f_mex;
-    nch_fig_open(&f_mex, p.outdir, "model_exact.tsv", p.model[0], "ic t x y rel_err_H");
+    nch_fig_open(&f_mex, p.outdir, "model_exact.tsv", p.scheme, "ic t x y rel_err_H");
     nch_ofile f_rex;
     nch_fig_open(&f_rex, p.outdir, "ref_exact.tsv", "reference model", "ic t x y rel_err_H");
     long survived = 0;
@@ -221,7 +366,7 @@ int main(int argc, char **argv)
         nch_run_report rep;
         int rc = nch_run(&bounded, NCH_SCHEME_DVI, p.h, p.dvi_steps, p.ic[k], 1, zl, &rep);
         if (rc) {
-            nch_error("%s: DVI from (%g, %g) stops at step %ld: %s", p.model[0], p.ic[k][0], p.ic[k][1], rep.fail_step,
+            nch_error("%s: DVI from (%g, %g) stops at step %ld: %s", p.scheme, p.ic[k][0], p.ic[k][1], rep.fail_step,
                       nch_strerror(rc));
             nch_traj_write_row(f_stop.fp, zl, rep.rows - 1, p.h, (int)k);
         } else
@@ -233,7 +378,7 @@ int main(int argc, char **argv)
         worst = fmax(worst, nch_traj_max_abs_rel_err(zl, rep.rows));
         for (int e = 0; e < 2; e++) {
             rc = nch_run(e ? &ref : &bounded, NCH_SCHEME_EXACT, p.exact_h, n_exact, p.ic[k], 1, ze, &rep);
-            if (rc) nch_error("%s: exact solution from (%g, %g) stops at t = %g", e ? "reference" : p.model[0],
+            if (rc) nch_error("%s: exact solution from (%g, %g) stops at t = %g", e ? "reference" : p.scheme,
                               p.ic[k][0], p.ic[k][1], (double)rep.rows * p.exact_h);
             size_t period = nch_period_index(ze, rep.rows, 2);
             nch_traj_write((e ? f_rex : f_mex).fp, ze, period ? period : rep.rows, 1, p.exact_h, (int)k);
@@ -242,13 +387,9 @@ int main(int argc, char **argv)
     }
     nch_tsv_number(numbers.fp, "scheme_learning_long_survivors", (double)survived);
     nch_tsv_number(numbers.fp, "scheme_learning_long_max_abs_rel_err", worst);
-    nch_ofile *all[] = {&f_short, &f_long, &f_envelope, &f_stop, &f_mex, &f_rex, &numbers};
+    nch_ofile *all[] = {&f_short, &f_seeds, &f_long, &f_envelope, &f_stop, &f_mex, &f_rex, &numbers};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) nch_ofile_xcommit(all[i]);
-    for (int k = 0; k < N_MODELS; k++) nch_learnt_free(&m[k]);
-    nch_dataset_free(&val);
-    free(zs);
-    free(zr);
-    free(err);
+    nch_learnt_free(&sch);
     free(zl);
     free(ze);
     return 0;

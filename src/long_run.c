@@ -8,7 +8,10 @@
  * PREFIX.tsv          every K-th step and the last (ic t x y rel_err_H)
  * PREFIX_stop.tsv     last state of each run that stopped
  * PREFIX_outcome.tsv  one row per IC: ic x0 y0 h steps_asked steps
- *                     max_abs_rel_err (steps < steps_asked: it stopped)
+ *                     max_abs_rel_err stop (steps < steps_asked: it stopped;
+ *                     stop: 0 completed, else why, as an nch_status code:
+ *                     NCH_ENOCONV Newton failure, NCH_EDOM left x, y > 0,
+ *                     NCH_ENONFIN non-finite state)
  * A run stops at a Newton failure or when it leaves x, y > 0, where the
  * reference H of the energy error is undefined. */
 #include "nch_cli.h"
@@ -100,8 +103,10 @@ int main(int argc, char **argv)
     nch_ofile traj, stop, outcome;
     open_output(&traj, p.out, ".tsv", p.model, "ic t x y rel_err_H");
     open_output(&stop, p.out, "_stop.tsv", p.model, "ic t x y rel_err_H");
-    open_output(&outcome, p.out, "_outcome.tsv", p.model, "ic x0 y0 h steps_asked steps max_abs_rel_err");
+    open_output(&outcome, p.out, "_outcome.tsv", p.model, "ic x0 y0 h steps_asked steps max_abs_rel_err stop");
     nch_tsv_param(outcome.fp, "scheme", "%s", scheme);
+    nch_tsv_param(outcome.fp, "stop", "0 completed, %d Newton failure, %d non-finite state, %d left x, y > 0",
+                  NCH_ENOCONV, NCH_ENONFIN, NCH_EDOM);
     for (size_t k = 0; k < p.n_ic; k++) {
         nch_run_report rep;
         int rc = nch_run(&m.model, p.scheme, p.h, p.steps, p.ic[k], 1, z, &rep);
@@ -117,7 +122,7 @@ int main(int argc, char **argv)
         nch_tsv_double(outcome.fp, p.h, 0);
         fprintf(outcome.fp, "\t%ld\t%zu", p.steps, rep.rows - 1);
         nch_tsv_double(outcome.fp, nch_traj_max_abs_rel_err(z, rep.rows), 0);
-        fputc('\n', outcome.fp);
+        fprintf(outcome.fp, "\t%d\n", rc);
     }
     nch_ofile_xcommit(&traj);
     nch_ofile_xcommit(&stop);

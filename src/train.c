@@ -7,7 +7,7 @@
  *         (--gram-weights A,R | --gram-ratio R | --gram-ratio-quantiles P1,P2)
  *         [--norm gram|scaled] [--gram-eps E] [--reg-weight W] [--h H] [--minimal-jets]
  *         [--init MODEL] --schedule LR:EPOCHS,... --batch B
- *         --seed S --train FILE --test FILE -o MODEL --trace TRACE --summary SUMMARY
+ *         [--clip-grad-norm C] --seed S --train FILE --test FILE -o MODEL --trace TRACE --summary SUMMARY
  *
  * Data: vector-field files for vf/vf_reg, trajectory files (snapshot
  * triplets) for dvi and imex, of any d (data/lv, data/mcp, data/gc).  The
@@ -29,7 +29,11 @@
  * saved model instead (its architecture, maps and weights; the GC scheme
  * model's DVI phase after its IMEX phases, a fresh shuffle stream).  Writes
  * the model file, the per-epoch trace and a summary (key<TAB>value: the Gram
- * weights used and the best test terms). */
+ * weights used, the best test terms, the test terms before training and
+ * each stage's best test loss: the seed studies read them; with a clip, the
+ * number of clipped steps).  --clip-grad-norm C (beyond the paper, whose
+ * protocol is the default) clips every batch gradient to norm C before its
+ * Adam step (nch_train.h says why). */
 #include "nch_cli.h"
 #include "nch_dataset.h"
 #include "nch_err.h"
@@ -47,14 +51,14 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { MAX_WIDTHS = 8, MAX_STAGES = 16 };
+enum { MAX_WIDTHS = 8, MAX_STAGES = NCH_TRAIN_STAGES_MAX };
 
 typedef struct {
     const char *name, *kind, *normaliser, *input_map, *output_scale, *loss, *norm, *init,
         *schedule, *train, *test, *model, *trace, *summary;
     int d;
     size_t n_widths, batch;
-    double widths[MAX_WIDTHS], gram[2], ratio, quantiles[2], reg_weight, h, gram_eps;
+    double widths[MAX_WIDTHS], gram[2], ratio, quantiles[2], reg_weight, h, gram_eps, clip;
     int gram_mode; /* 1 weights, 2 ratio, 3 quantiles */
     int minimal_jets;
     long seed;
@@ -67,7 +71,7 @@ static void usage(const char *bad)
                   "vf|vf_reg|dvi|imex (--gram-weights A,R | --gram-ratio R | --gram-ratio-quantiles "
                   "P1,P2) [--norm gram|scaled] [--gram-eps E] [--reg-weight W] [--h H] [--minimal-jets] "
                   "[--init MODEL] "
-                  "--schedule LR:EPOCHS,... --batch B --seed S --train FILE --test FILE -o MODEL "
+                  "--schedule LR:EPOCHS,... --batch B [--clip-grad-norm C] --seed S --train FILE --test FILE -o MODEL "
                   "--trace FILE --summary FILE");
 }
 
@@ -87,7 +91,8 @@ static params parse(int argc, char **argv)
         {"summary", required_argument, 0, 'y'},   {"input-map", required_argument, 0, 'i'},
         {"output-scale", required_argument, 0, 'O'}, {"norm", required_argument, 0, 'm'},
         {"gram-eps", required_argument, 0, 'e'},  {"init", required_argument, 0, 'I'},
-        {"minimal-jets", no_argument, 0, 'J'},    {0, 0, 0, 0}};
+        {"minimal-jets", no_argument, 0, 'J'},    {"clip-grad-norm", required_argument, 0, 'c'},
+        {0, 0, 0, 0}};
     opterr = 0;
     for (int c; (c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1;) {
         switch (c) {
@@ -125,6 +130,7 @@ static params parse(int argc, char **argv)
         case 'h': p.h = nch_cli_positive("--h", optarg); break;
         case 's': p.schedule = optarg; break;
         case 'b': p.batch = (size_t)nch_cli_long("--batch", optarg, 1); break;
+        case 'c': p.clip = nch_cli_positive("--clip-grad-norm", optarg); break;
         case 'S': p.seed = nch_cli_long("--seed", optarg, 0); break;
         case 'T': p.train = optarg; break;
         case 'E': p.test = optarg; break;
@@ -350,7 +356,7 @@ int main(int argc, char **argv)
 
     const char *v = getenv("NCH_VERBOSE");
     nch_train_config cfg = {p.name, loss, p.batch, (unsigned long)p.seed, stages, n_stages,
-                            isatty(STDERR_FILENO) && !(v && !strcmp(v, "0"))};
+                            isatty(STDERR_FILENO) && !(v && !strcmp(v, "0")), p.clip};
     nch_ofile trace;
     nch_ofile_xopen(&trace, p.trace);
     nch_tsv_provenance(trace.fp);
@@ -362,6 +368,9 @@ int main(int argc, char **argv)
     nch_tsv_param(trace.fp, "loss", "%s, Gram weights %.17g %.17g, reg weight %.17g%s", p.loss, loss.abs_w,
                   loss.rel_w, loss.reg_weight, norm);
     nch_tsv_param(trace.fp, "schedule", "%s, batch %zu, seed %ld", p.schedule, p.batch, p.seed);
+    if (p.clip > 0)
+        nch_tsv_param(trace.fp, "clip", "gradient norm clipped to %.17g before each Adam step (beyond the paper)",
+                      p.clip);
     nch_tsv_param(trace.fp, "data", "train %s (%zu samples), test %s (%zu samples)", p.train, train.n, p.test, test.n);
     nch_train_summary sum;
     int rc = nch_train(&model, &cfg, &train, &test, trace.fp, &sum);
@@ -390,10 +399,19 @@ int main(int argc, char **argv)
         nch_tsv_number(summary.fp, "h_shift", model.out_shift[0]);
     }
     nch_tsv_number(summary.fp, "epochs", (double)sum.epochs);
+    char key[64];
+    if (p.clip > 0) nch_tsv_number(summary.fp, "clipped_steps", (double)sum.clipped);
     for (size_t k = 0; k < nch_loss_nterms(loss.kind); k++) {
-        char key[64];
         snprintf(key, sizeof key, "best_test_%s", nch_loss_term_name(loss.kind, k));
         nch_tsv_number(summary.fp, key, sum.best_terms[k]);
+    }
+    for (size_t k = 0; k < nch_loss_nterms(loss.kind); k++) {
+        snprintf(key, sizeof key, "initial_test_%s", nch_loss_term_name(loss.kind, k));
+        nch_tsv_number(summary.fp, key, sum.initial_terms[k]);
+    }
+    for (size_t s = 0; s < n_stages; s++) {
+        snprintf(key, sizeof key, "stage%zu_best_test_tot", s + 1);
+        nch_tsv_number(summary.fp, key, sum.stage_best[s]);
     }
     nch_ofile_xcommit(&summary);
     if (*note) nch_error("%s", note); /* a note, one escaped stderr line like a message */

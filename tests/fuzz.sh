@@ -36,6 +36,14 @@ mkdir -p "$c"
   for s in dvi rk4; do
     bin/long_run --model "$c/nc.model" --scheme $s --ic 1,1 --ic 2,1.5 --h 0.1 --steps 20 --every 5 --out "$c/lr_$s"
   done
+  # A seed study's inputs: short-time studies (every step, at one step) and
+  # a one-seed family "fam" with its main model chosen.
+  short() { bin/short_error --model "$c/nc.model" --val "$c/vf-val.tsv" --n-ic 3 --tf 0.4 --rate 2 --n-h 2 \
+    --dvi-offset 0 --rk4-offset 0 --quantiles 0.25,0.75 "$@"; }
+  short -o "$c/short_nc.tsv"
+  short --at 0.1 -o "$c/short_at.tsv"
+  for x in model trace.tsv summary.tsv; do cp "$c/nc.$x" "$c/fam_seed1.$x"; done
+  src/scripts/select_main.sh "$c/fam" 1
   # The guiding-centre (d = 2) and MCP datasets, as gc-*.tsv and mcp-*.tsv,
   # and GC models of the input and output maps (an IMEX model for --init).
   mkdir -p "$c/gc" "$c/mcp"

@@ -39,10 +39,22 @@ check "the gauge shows in r" \
 # paper profile's published numbers carry the comparison.)
 check "regulariser tracked without weight" "$(num regularization regularization_noreg_best_test_abs_reg)" "v > 0 && v < 1e300"
 [ "$(grep -vc '^#' data/regularization/seeds.tsv)" -eq 16 ] || fail "seeds.tsv: expected 2 models x 2 seeds x 4 ICs"
-# The main seed's seed-study runs are the main models' runs.
-main_steps=$(awk -F'\t' '!/^#/ { printf "%s ", $6 }' data/regularization/noreg_dvi_outcome.tsv)
-seed_steps=$(awk -F'\t' '!/^#/ && $1 == 0 && $2 == 0 { printf "%s ", $4 }' data/regularization/seeds.tsv)
-[ -n "$main_steps" ] && [ "$main_steps" = "$seed_steps" ] || fail "seed study vs main runs: $seed_steps / $main_steps"
+# The main model of each family is the seed with the lowest best test loss
+# (select_main.sh), a copy of that seed's files and, for the VF families, of
+# its DVI runs; no outcome enters the choice.
+for f in scheme vf_no_reg vf_reg; do
+  want=$(for s in 42 1; do printf '%s\t%s\n' "$s" "$(awk -F'\t' '$1 == "best_test_tot" { print $2 }' data/models/${f}_seed$s.summary.tsv)"; done \
+    | sort -t$'\t' -k2,2g -s | head -n 1 | cut -f1)
+  main=$(sed -n 's/^# main seed: //p' data/models/$f.main.tsv)
+  [ "$main" = "$want" ] || fail "$f: main seed $main, the lowest best test loss is seed $want's"
+  cmp -s data/models/$f.model data/models/${f}_seed$main.model || fail "$f.model is not seed $main's"
+done
+for f in vf_no_reg:noreg vf_reg:reg; do
+  main=$(sed -n 's/^# main seed: //p' data/models/${f%:*}.main.tsv)
+  cmp -s data/regularization/${f#*:}_dvi_outcome.tsv data/seeds/${f%:*}_seed${main}_dvi_outcome.tsv \
+    || fail "${f%:*}: the main DVI runs are not seed $main's"
+done
+[ "$(grep -vc '^#' data/scheme_learning/seeds.tsv)" -eq 6 ] || fail "scheme_learning/seeds.tsv: expected 3 families x 2 seeds"
 # The output grid (every 0.01) keeps rk8pd's steps ≤ 0.01, whose truncation
 # (~h⁹) is far below rounding: ≤ 12000 steps × 16u|z||∇H| ≈ 4e-11 of H = 2.
 check "reference solution exact to round-off" "$(num architectures architectures_reference_max_abs_rel_err)" "v < 1e-9"

@@ -1,11 +1,13 @@
 /* nch_adam: steps against hand-computed values, a fresh optimiser after
- * reset, the textbook formula over many random steps, and minimising a
- * quadratic. */
+ * reset, the textbook formula over many random steps, minimising a
+ * quadratic; gradient-norm clipping, and what it is for (a spike does not
+ * freeze the later steps). */
 #include "nch_test.h"
 
 #include "nch_adam.h"
 
 #include <gsl/gsl_rng.h>
+#include <math.h>
 #include <string.h>
 
 /* Three steps on one parameter, gradients 0.5, −0.25, 0.125, lr 0.01:
@@ -137,12 +139,85 @@ static void test_quadratic(void **state)
     for (int i = 0; i < N; i++) assert_close(p[i], c[i], 0.0, 1e-3);
 }
 
+/* Clipping scales to norm c along the same direction, without overflow for
+ * entries whose squares overflow, and leaves a gradient within the bound
+ * (or any gradient, when off) bitwise alone. */
+static void test_clip_norm(void **state)
+{
+    (void)state;
+    double norm, g[2] = {3e200, -4e200};
+    assert_int_equal(nch_adam_clip_norm(g, 2, 1.0, &norm), 1);
+    /* a few roundings (the scaled sum of 2 squares, its root, two divisions, a product): 1e-15 */
+    assert_close(norm, 5e200, 1e-15, 0);
+    assert_close(g[0], 0.6, 1e-15, 0);
+    assert_close(g[1], -0.8, 1e-15, 0);
+
+    const double h0[3] = {0.3, -0.4, 0.0};
+    double h[3];
+    memcpy(h, h0, sizeof h);
+    assert_int_equal(nch_adam_clip_norm(h, 3, 0.5000001, &norm), 0);
+    assert_close(norm, 0.5, 1e-15, 0);
+    assert_memory_equal(h, h0, sizeof h);
+    assert_int_equal(nch_adam_clip_norm(h, 3, 0.0, NULL), 0); /* c = 0: off */
+    assert_memory_equal(h, h0, sizeof h);
+    double z[2] = {0.0, -0.0};
+    assert_int_equal(nch_adam_clip_norm(z, 2, 1.0, &norm), 0);
+    assert_true(norm == 0.0);
+
+    enum { N = 1000 };
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 5);
+    double a[N], a0[N];
+    for (int i = 0; i < N; i++) a0[i] = a[i] = (gsl_rng_uniform(r) - 0.5) * pow(10.0, i % 7 - 3);
+    assert_int_equal(nch_adam_clip_norm(a, N, 1e-3, &norm), 1);
+    double after = 0;
+    for (int i = 0; i < N; i++) {
+        after += a[i] * a[i];
+        assert_close(a[i] / a0[i], 1e-3 / norm, 1e-15, 0); /* one factor for all entries */
+    }
+    /* a sum of N squares: relative rounding ≤ N·u ≈ 1.1e-13, twice (before and after) */
+    assert_close(sqrt(after), 1e-3, 3e-13, 0);
+    gsl_rng_free(r);
+}
+
+/* Why the trainer clips: one gradient spike S·u (u a unit vector) followed
+ * by ordinary gradients u.  Without clipping, after the spike has left m
+ * (0.9^199 ≈ 8e-10) it is still in v: v̂_i ≥ 0.001·0.999^199·S²u_i² /
+ * (1 − 0.999^200) ≈ 0.0045·S²u_i², so at step 200 each parameter moves by
+ * lr·m̂_i/√v̂_i ≤ lr·(1 + 1e-4)/(0.067·S) = 1.5e-5·lr for S = 1e6.  Clipped
+ * to norm 1, every gradient is u, and each step is lr·|u_i|/(|u_i| + ε),
+ * within 1e-7 of lr. */
+static void test_clip_after_spike(void **state)
+{
+    (void)state;
+    const double S = 1e6, lr = 1e-2, u[3] = {0.48, -0.6, 0.64};
+    for (int clip = 0; clip < 2; clip++) {
+        double p[3] = {0}, m[3], v[3], g[3], before[3];
+        nch_adam opt;
+        nch_adam_init(&opt, 3, m, v, lr);
+        for (int t = 1; t <= 200; t++) {
+            for (int i = 0; i < 3; i++) g[i] = (t == 1 ? S : 1.0) * u[i];
+            if (clip) nch_adam_clip_norm(g, 3, 1.0, NULL);
+            memcpy(before, p, sizeof p);
+            nch_adam_step(&opt, p, g);
+        }
+        for (int i = 0; i < 3; i++) {
+            const double step = fabs(p[i] - before[i]);
+            if (clip)
+                assert_close(step, lr, 1e-7, 0);
+            else
+                assert_true(step < 2e-5 * lr);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hand_steps), cmocka_unit_test(test_first_step),
         cmocka_unit_test(test_reset),      cmocka_unit_test(test_textbook),
-        cmocka_unit_test(test_quadratic),
+        cmocka_unit_test(test_quadratic),  cmocka_unit_test(test_clip_norm),
+        cmocka_unit_test(test_clip_after_spike),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

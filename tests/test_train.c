@@ -1,5 +1,7 @@
 /* The trainer (nch_train): schedules, best-test checkpointing across stages,
- * determinism of a seeded run, and a clean failure on non-finite losses. */
+ * determinism of a seeded run, a clean failure on non-finite losses, and the
+ * gradient-norm clip (off: the paper's protocol bit for bit; on: every step
+ * above the bound is clipped). */
 #include "nch_test.h"
 
 #include "nch_err.h"
@@ -71,7 +73,7 @@ static const nch_stage stages[2] = {{1e-2, 6}, {1e-3, 4}};
 static nch_train_config config(unsigned long seed)
 {
     /* batches of N_TEST: the test set is one batch, as in the direct evaluations below */
-    nch_train_config cfg = {"test", {NCH_LOSS_VF_REG, 0.01, 0.99, 1e-6, 0, NCH_NORM_GRAM, 0, 0}, N_TEST, seed, stages, 2, 0};
+    nch_train_config cfg = {"test", {NCH_LOSS_VF_REG, 0.01, 0.99, 1e-6, 0, NCH_NORM_GRAM, 0, 0}, N_TEST, seed, stages, 2, 0, 0};
     return cfg;
 }
 
@@ -106,7 +108,7 @@ static void keeps_the_best_test_weights(void **state)
     fclose(trace);
     assert_int_equal(sum.epochs, 10);
 
-    double best = t0[0], last_stage_best = INFINITY;
+    double best = t0[0], last_stage_best = INFINITY, stage1_best = t0[0];
     int rows = 0;
     for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
         if (line[0] == '#') continue;
@@ -117,6 +119,7 @@ static void keeps_the_best_test_weights(void **state)
         for (int k = 0; k < 13; k++) v[k] = strtod(p, &p);
         double test_tot = v[7]; /* epoch lr, 5 train terms, then test tot */
         best = fmin(best, test_tot);
+        if (stage == 1) stage1_best = fmin(stage1_best, test_tot);
         if (stage == 2) last_stage_best = fmin(last_stage_best, test_tot);
         rows++;
     }
@@ -125,6 +128,14 @@ static void keeps_the_best_test_weights(void **state)
     assert_int_equal(rows, 10);
     assert_true(sum.best_test == best);
     assert_true(sum.best_test <= last_stage_best);
+    /* The seed studies' inputs: the test loss before training and each
+     * stage's best (stage 2 starts from stage 1's best). */
+    /* The same batch and call in other buffers: OpenBLAS may round the last
+     * bits differently with alignment (1 ulp seen); bound: a sum of N_TEST
+     * terms, N_TEST·u relative. */
+    assert_close(sum.initial_terms[0], t0[0], N_TEST * NCH_U, 0);
+    assert_true(sum.stage_best[0] == stage1_best);
+    assert_true(sum.stage_best[1] == fmin(stage1_best, last_stage_best) && sum.stage_best[1] == sum.best_test);
     double t1[NCH_LOSS_NTERMS_MAX];
     assert_int_equal(nch_loss_eval(&lc, &m, m.params, N_TEST, f->test.samples, t1, NULL, w), NCH_OK);
     assert_true(t1[0] == sum.best_test);
@@ -151,6 +162,38 @@ static void same_seed_same_model(void **state)
     nch_learnt_free(&a);
     nch_learnt_free(&b);
     nch_learnt_free(&c);
+}
+
+/* A clip no gradient reaches changes nothing, bit for bit: the clip's test
+ * leaves the gradient untouched.  A clip below every gradient norm clips
+ * every step and changes the result. */
+static void clip_off_and_on(void **state)
+{
+    fixture *f = *state;
+    nch_learnt off, never, always;
+    make_model(&off, 3);
+    make_model(&never, 3);
+    make_model(&always, 3);
+    nch_train_config cfg = config(11);
+    nch_train_summary s_off, s_never, s_always;
+    assert_int_equal(nch_train(&off, &cfg, &f->train, &f->test, NULL, &s_off), NCH_OK);
+    cfg.clip = 1e300;
+    assert_int_equal(nch_train(&never, &cfg, &f->train, &f->test, NULL, &s_never), NCH_OK);
+    cfg.clip = 1e-6;
+    assert_int_equal(nch_train(&always, &cfg, &f->train, &f->test, NULL, &s_always), NCH_OK);
+    const long steps = 10 * (N_TRAIN / N_TEST); /* 10 epochs of 4 batches */
+    assert_int_equal(s_off.steps, steps);
+    assert_int_equal(s_off.clipped, 0);
+    assert_int_equal(s_never.clipped, 0);
+    assert_int_equal(s_always.steps, steps);
+    assert_int_equal(s_always.clipped, steps);
+    assert_memory_equal(off.params, never.params, off.n_params * sizeof *off.params);
+    assert_true(s_off.best_test == s_never.best_test);
+    assert_memory_not_equal(off.params, always.params, off.n_params * sizeof *off.params);
+    assert_true(s_always.initial_terms[0] == s_off.initial_terms[0]);
+    nch_learnt_free(&off);
+    nch_learnt_free(&never);
+    nch_learnt_free(&always);
 }
 
 static void non_finite_loss_says_where(void **state)
@@ -180,6 +223,7 @@ int main(void)
         cmocka_unit_test(schedules_parse),
         cmocka_unit_test(keeps_the_best_test_weights),
         cmocka_unit_test(same_seed_same_model),
+        cmocka_unit_test(clip_off_and_on),
         cmocka_unit_test(non_finite_loss_says_where),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # bin/train and bin/evaluate: a seeded training is byte-identical when
-# repeated; the model it writes runs in bin/simulate; evaluate reproduces the
+# repeated; the model it writes runs in bin/simulate; --clip-grad-norm
+# (beyond the paper) clips when the bound is reached and, when it never is,
+# writes the unclipped model byte for byte; evaluate reproduces the
 # spec's check (the reference LV fits the data to round-off, the perturbed
 # gauge has a much larger regulariser); bad arguments are refused with no
 # output left behind.
@@ -23,6 +25,15 @@ cmp -s "$tmp/a.model" "$tmp/b.model" || fail "same seed, different model files"
 cmp -s "$tmp/a.trace" "$tmp/b.trace" || fail "same seed, different traces"
 [ "$(grep -vc '^#' "$tmp/a.trace")" -eq 3 ] || fail "expected one trace row per epoch"
 grep -q '^best_test_abs_reg	' "$tmp/a.sum" || fail "summary without the regulariser"
+grep -q '^initial_test_tot	' "$tmp/a.sum" || fail "summary without the initial test loss"
+! grep -q '^clipped_steps\|^# clip:' "$tmp/a.sum" "$tmp/a.trace" || fail "clip reported without --clip-grad-norm"
+train "$tmp/never" "${args[@]}" --clip-grad-norm 1e300 2>/dev/null
+cmp -s "$tmp/a.model" "$tmp/never.model" || fail "a clip never reached changed the model"
+grep -q '^clipped_steps	0$' "$tmp/never.sum" || fail "clipped_steps of a clip never reached"
+train "$tmp/c" "${args[@]}" --clip-grad-norm 1e-6 2>/dev/null
+grep -q '^# clip: ' "$tmp/c.trace" || fail "the trace does not say the gradient was clipped"
+grep -q '^clipped_steps	48$' "$tmp/c.sum" || fail "a clip below every gradient: expected 3 epochs x 16 batches clipped"
+cmp -s "$tmp/a.model" "$tmp/c.model" && fail "clipping every step changed nothing"
 bin/simulate --model "$tmp/a.model" --scheme rk4 --h 0.1 --steps 10 --z0 1,1 > /dev/null || fail "the trained model does not simulate"
 
 ev() { bin/evaluate --model "$1" --data "$tmp/vf-val.tsv" | awk -F'\t' -v k="$2" '$1 == k { print $2 }'; }
@@ -51,6 +62,7 @@ expect 2 --kind noncanonical --loss vf_reg --gram-ratio 1e-2 --schedule 1e-2:1
 expect 2 --kind noncanonical --loss vf --gram-ratio 1e-2 --schedule 1e-2:1x
 expect 2 --kind fancy --loss vf --gram-ratio 1e-2 --schedule 1e-2:1
 expect 2 --kind noncanonical --loss vf --gram-weights 1 --schedule 1e-2:1
+expect 2 --kind noncanonical --loss vf --gram-ratio 1e-2 --schedule 1e-2:1 --clip-grad-norm 0
 expect 1 --kind noncanonical --loss dvi --h 0.2 --gram-ratio 1e-2 --reg-weight 1e-8 --schedule 1e-2:1 \
   --train "$tmp/traj-train.tsv" --test "$tmp/traj-test.tsv"
 expect 1 --kind noncanonical --loss vf --gram-ratio 1e-2 --schedule 1e-2:1 --train "$tmp/missing.tsv"
@@ -62,7 +74,7 @@ awk -F'\t' '!/^#/ { exit !($7 == "nan" && $8 == "nan" && $12 + 0 > 0 && $13 + 0 
 # bin/long_run: the outcome of each IC; bad input leaves no file behind.
 long_run() { bin/long_run --model "$tmp/a.model" --h 0.1 --steps 10 --every 3 --out "$tmp/lr" "$@"; }
 long_run --scheme rk4 --ic 1,1 --ic 2,1.5
-awk -F'\t' '!/^#/ { n++; ok += $5 == 10 && $6 <= 10 && $7 >= 0 } END { exit !(n == 2 && ok == 2) }' \
+awk -F'\t' '!/^#/ { n++; ok += $5 == 10 && $6 <= 10 && $7 >= 0 && ($8 == 0) == ($6 == $5) } END { exit !(n == 2 && ok == 2) }' \
   "$tmp/lr_outcome.tsv" || fail "long_run: expected 2 outcome rows of 10 steps"
 [ "$(grep -vc '^#\|^$' "$tmp/lr.tsv")" -ge 2 ] || fail "long_run: no trajectory rows"
 rm -f "$tmp"/lr*
@@ -72,4 +84,4 @@ for bad in "--scheme euler --ic 1,1:2" "--scheme rk4 --ic -1,1:1" "--scheme rk4:
   [ "$status" -eq "${bad#*:}" ] || fail "long_run ${bad%:*}: status $status"
   [ -z "$(ls "$tmp"/lr* 2>/dev/null)" ] || fail "long_run ${bad%:*}: output left behind"
 done
-echo "train: deterministic, simulates, evaluate checks the gauge, weight 0 skips r, long_run, bad arguments refused"
+echo "train: deterministic, clip off is bitwise the paper's protocol, simulates, evaluate checks the gauge, weight 0 skips r, long_run, bad arguments refused"

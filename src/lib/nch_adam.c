@@ -33,3 +33,20 @@ void nch_adam_step(nch_adam *opt, double *params, const double *grad)
         params[i] -= step_size * (opt->m[i] / denom);
     }
 }
+
+int nch_adam_clip_norm(double *g, size_t n, double c, double *norm)
+{
+    /* Scaled by the largest entry, so that squares of entries near
+     * DBL_MAX do not overflow. */
+    double big = 0, sum = 0;
+    for (size_t i = 0; i < n; i++) big = fmax(big, fabs(g[i]));
+    if (norm) *norm = 0;
+    if (big == 0) return 0;
+    for (size_t i = 0; i < n; i++) sum += (g[i] / big) * (g[i] / big);
+    const double root = sqrt(sum); /* in [1, √n] */
+    if (norm) *norm = big * root;
+    if (!(c > 0 && c / big < root)) return 0;
+    const double f = c / big / root;
+    for (size_t i = 0; i < n; i++) g[i] *= f;
+    return 1;
+}

@@ -5,6 +5,9 @@
 #include "nch_tsv.h"
 
 #include <getopt.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
 #include <stdio.h>
 
 void nch_fig_usage(const char *bad, const char *synopsis)
@@ -51,4 +54,15 @@ void nch_fig_open(nch_ofile *f, const char *dir, const char *name, const char *c
     if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
         nch_die(NCH_EXIT_USAGE, "output path too long (%s/%s)", dir, name);
     nch_fig_open_path(f, path, content, columns);
+}
+
+double nch_fig_quantile(double *v, size_t n, double q)
+{
+    gsl_sort(v, 1, n);
+    const double pos = q * (double)(n - 1);
+    const size_t i = (size_t)floor(pos);
+    /* GSL would weigh an infinite neighbour by 0 or δ: NaN or the wrong inf. */
+    if (pos == (double)i) return v[i];
+    if (isinf(v[i + 1])) return INFINITY;
+    return gsl_stats_quantile_from_sorted_data(v, 1, n, q);
 }

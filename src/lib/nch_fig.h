@@ -27,6 +27,12 @@ void nch_fig_point(const char *opt, const char *arg, double (*pts)[2], size_t *n
  * domain x, y > 0, where the energy columns are defined (nch_lv.h). */
 void nch_fig_check_start(const char *opt, const double *z);
 
+/* Sorts v[0..n-1] ascending (gsl_sort; +inf last) and returns its quantile
+ * q ∈ [0, 1] with GSL's linear interpolation, except that an interpolation
+ * reaching an infinite value is infinite (a run that stopped counts as an
+ * infinite error: half of them stopped, the median is infinite).  n ≥ 1. */
+double nch_fig_quantile(double *v, size_t n, double q);
+
 /* Opens PATH for atomic writing with the provenance header, a "# content:"
  * line and the column line; dies (status 2) if PATH is too long. */
 void nch_fig_open_path(nch_ofile *f, const char *path, const char *content, const char *columns);

@@ -96,7 +96,7 @@ int nch_train(nch_learnt *m, const nch_train_config *cfg, const nch_dataset *tra
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     int rc = t.work && t.gather && t.grad && best && adam_m && adam_v && order && rng ? NCH_OK : NCH_ENOMEM;
     if (rc == NCH_OK && t.nterms > sizeof sum->best_terms / sizeof *sum->best_terms) rc = NCH_EINVAL;
-    if (rc == NCH_OK && train->width != test->width) rc = NCH_EINVAL;
+    if (rc == NCH_OK && (train->width != test->width || cfg->n_stages > NCH_TRAIN_STAGES_MAX)) rc = NCH_EINVAL;
     long epochs_done = 0;
     double epochs_total = 0; /* for the ETA only; a sum of longs could overflow */
     for (size_t s = 0; s < cfg->n_stages; s++) epochs_total += (double)cfg->stages[s].epochs;
@@ -112,6 +112,7 @@ int nch_train(nch_learnt *m, const nch_train_config *cfg, const nch_dataset *tra
         memcpy(best, m->params, np * sizeof *best);
         rc = eval_set(&t, m->params, test, test_terms, sum, s + 1, 0);
         if (rc) break;
+        if (s == 0) memcpy(sum->initial_terms, test_terms, t.nterms * sizeof *test_terms);
         double best_loss = test_terms[0];
         for (long e = 1; rc == NCH_OK && e <= cfg->stages[s].epochs; e++) {
             gsl_ran_shuffle(rng, order, train->n, sizeof *order);
@@ -126,7 +127,9 @@ int nch_train(nch_learnt *m, const nch_train_config *cfg, const nch_dataset *tra
                     record_failure(&t, sum, s + 1, e, b, 0, B, t.gather, rc);
                     break;
                 }
+                if (cfg->clip > 0) sum->clipped += nch_adam_clip_norm(t.grad, np, cfg->clip, NULL);
                 nch_adam_step(&opt, m->params, t.grad);
+                sum->steps++;
                 for (size_t k = 0; k < t.nterms; k++) train_terms[k] += bt[k] * (double)B / (double)train->n;
             }
             if (rc == NCH_OK) rc = eval_set(&t, m->params, test, test_terms, sum, s + 1, e);
@@ -146,6 +149,7 @@ int nch_train(nch_learnt *m, const nch_train_config *cfg, const nch_dataset *tra
                 progress(cfg, s, e, epochs_done, epochs_total, train_terms[0], test_terms[0], best_loss, now() - t0, 0);
         }
         if (rc) break;
+        sum->stage_best[s] = best_loss;
         memcpy(m->params, best, np * sizeof *best);
         progress(cfg, s, cfg->stages[s].epochs, epochs_done, epochs_total, train_terms[0], test_terms[0], best_loss,
                  now() - t0, 1);

@@ -11,7 +11,15 @@
  * checkpoint at its end.  A failing batch (non-finite loss or gradient,
  * degenerate data: NCH_EDEGEN) stops the run and says where (stage, epoch,
  * batch, which set).  A batch size above the larger set's size acts as
- * that size. */
+ * that size.
+ *
+ * Beyond the paper (off by default, and then the run is bitwise the
+ * paper's protocol): clip > 0 clips every batch gradient to Euclidean norm
+ * clip before its Adam step (nch_adam_clip_norm).  Why: the DVI loss
+ * δ = J⁻¹R grows like 1/σ_min(J), so a batch with one nearly singular J
+ * gives a gradient 10⁵–10⁷ times the usual one; Adam's v (β₂ = 0.999) then
+ * keeps every later step of the stage ~10³ times smaller than lr and the
+ * stage stalls (the scheme model's stage-1 "collapse", issue 12). */
 #ifndef NCH_TRAIN_H
 #define NCH_TRAIN_H
 
@@ -26,6 +34,9 @@ typedef struct {
     long epochs;
 } nch_stage;
 
+/* Most stages of a schedule (nch_train refuses more: NCH_EINVAL). */
+#define NCH_TRAIN_STAGES_MAX 16
+
 typedef struct {
     const char *name;        /* model name, for progress and errors */
     nch_loss_config loss;
@@ -34,6 +45,7 @@ typedef struct {
     const nch_stage *stages;
     size_t n_stages;
     int progress;            /* 0: one summary line per stage; 1: a live line per epoch */
+    double clip;             /* gradient-norm clip (> 0), 0: none (the paper's protocol) */
 } nch_train_config;
 
 typedef struct {
@@ -45,7 +57,10 @@ typedef struct {
     double fail_gram_ratio;  /* status NCH_EDEGEN: that batch's λ_min/λ_max (nch_loss_gram_ratio) */
     double best_test;        /* total test loss of the final weights */
     double best_terms[8];    /* its tracked test terms */
+    double initial_terms[8]; /* the test terms before any training */
+    double stage_best[NCH_TRAIN_STAGES_MAX]; /* each stage's best test loss */
     long epochs;             /* epochs run */
+    long steps, clipped;     /* Adam steps taken, and how many had their gradient clipped */
 } nch_train_summary;
 
 /* Trains m->params in place.  trace (may be NULL) receives one TSV row per

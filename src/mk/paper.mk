@@ -30,6 +30,28 @@ build/tex/numenv.tex: build/numenv.txt | build/tex
 	$(call say,GEN,$@)
 	$(Q)sed -e 's/[_&%#$$]/\\&/g' -e 's/.*/\\newcommand{\\nchnumenv}{&}/' $< > $@.tmp && mv $@.tmp $@
 
+# The seed study's table (fig_scheme_learning's seeds.tsv), rows in the
+# order of the families.
+build/tex/seeds.tex: data/scheme_learning/seeds.tsv src/scripts/seeds2tex.awk $(NUMBER_AWK) | build/tex
+	$(call say,GEN,$@)
+	$(Q)$(awk_numbers) src/scripts/seeds2tex.awk -v families='$(FAMILIES)' $< > $@.tmp && mv $@.tmp $@
+
+# The remedy study (beyond the paper, issue 12): `make remedy` reruns it
+# (src/scripts/scheme_remedy.sh, about 20 min of CPU, so not part of `make`)
+# into build/remedy/ and compares its table with the published one,
+# paper/remedy.tsv, from which the paper's table is made.  Pinned, the two
+# agree bit for bit; to publish a new one, copy build/remedy/table.tsv.
+build/tex/remedy.tex: paper/remedy.tsv src/scripts/remedy2tex.awk $(NUMBER_AWK) | build/tex
+	$(call say,GEN,$@)
+	$(Q)$(awk_numbers) src/scripts/remedy2tex.awk $< > $@.tmp && mv $@.tmp $@
+remedy: bin/train $(LV_DATA) src/scripts/scheme_remedy.sh $(sort $(wildcard src/config/*.conf)) | build/numenv.txt
+	$(Q)PROFILE=$(PROFILE) src/scripts/scheme_remedy.sh build/remedy
+	$(Q)if cmp -s <(grep -v '^#' build/remedy/table.tsv) <(grep -v '^#' paper/remedy.tsv); \
+	  then echo "remedy: build/remedy/table.tsv equals paper/remedy.tsv"; \
+	  else echo "remedy: build/remedy/table.tsv differs from paper/remedy.tsv:"; \
+	    diff <(grep -v '^#' paper/remedy.tsv) <(grep -v '^#' build/remedy/table.tsv); exit 1; fi
+.PHONY: remedy
+
 build/tex/published.tex: build/verify.tsv src/scripts/published2tex.awk $(NUMBER_AWK) | build/tex
 	$(call say,GEN,$@)
 	$(Q)$(awk_numbers) src/scripts/published2tex.awk $< > $@.tmp && mv $@.tmp $@
@@ -72,7 +94,7 @@ publish: $(NUMBERS) src/scripts/publish.awk $(NUMBER_AWK)
 
 PAPER_TEX := $(wildcard paper/*.tex) paper/refs.bib CITATION.cff
 GENERATED_TEX := build/tex/params.tex build/tex/numbers.tex build/tex/versions.tex build/tex/published.tex \
-   build/tex/numenv.tex
+   build/tex/numenv.tex build/tex/seeds.tex build/tex/remedy.tex
 paper/paper.pdf: $(MODEL_FILES) $(PAPER_TEX) $(GENERATED_TEX) $(FIGURES) $(if $(filter yes,$(VERIFY)),build/stamps/verified) | build/paper $(ENV_STAMP)
 	$(call say,LATEX,$@)
 	$(Q)printf '\\newcommand{\\nchcommit}{%s}\n\\newcommand{\\nchprofile}{%s}\n\\newcommand{\\nchversion}{%s}\n' \

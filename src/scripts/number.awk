@@ -47,3 +47,15 @@ function nch_number(s, nonfinite_ok, prog, key) {
         nonfinite_ok ? "" : "finite ", s > "/dev/stderr"
     return 0
 }
+
+# A number as a table cell in the paper's text mode: integers as they are,
+# three significant digits in [1e-2, 1e4), else $m{\cdot}10^{e}$; a
+# non-finite or empty value as a dash.
+function nch_tex_cell(v,    s, m, e) {
+    if (!nch_finite(v)) return "--"
+    v += 0
+    if (v == int(v) && v < 1e6 && v > -1e6) return sprintf("%d", v)
+    s = sprintf("%.2e", v); m = s; sub(/e.*/, "", m); e = s; sub(/.*e/, "", e)
+    if (e + 0 >= -2 && e + 0 <= 3) return sprintf("%.3g", v)
+    return sprintf("$%s{\\cdot}10^{%d}$", m, e + 0)
+}
