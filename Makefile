@@ -124,8 +124,10 @@ $(NUMENV_OBJ): CPPFLAGS += -DNCH_NUMENV_CORETYPE='"$(numenv_openblas_coretype)"'
 comma := ,
 space := $(subst ,, )
 csv = $(subst $(space),$(comma),$(strip $(1)))
-# Every pipeline step records its wall time for the paper (build/times/).
-timed = src/scripts/timed.sh $(1)
+# Every pipeline step records its wall time (build/times/), measured where
+# it runs: here, or as a cluster job (src/mk/cluster.mk: CLUSTER=slurm, RUN).
+include src/mk/cluster.mk
+timed = $(call RUN,$(1)) src/scripts/timed.sh $(1)
 
 # ================================================================= the study
 # Each figure: program -> data/NAME/ -> figures/NAME.gp -> figures/NAME.pdf.
