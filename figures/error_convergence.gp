@@ -1,7 +1,8 @@
 # Figure error_convergence: error of the linear model learnt at step Δt and
 # simulated at step δt (data: fig_error_convergence).  Rows: without / with
 # structure; columns: explicit Euler / implicit midpoint; one curve per Δt
-# (viridis, dark to light with Δt decreasing), the point δt = Δt circled;
+# (viridis, dark to light with Δt decreasing), the point δt = Δt marked
+# with the curve's own open marker;
 # their key above.  Set by the Makefile: T, plot_n.
 file = datadir.'/errors.tsv'
 dtl(i) = real(T)/real(word(plot_n, i))
@@ -24,9 +25,9 @@ do for [row = 0:1] {
     set title (col == 0 ? 'explicit Euler' : 'implicit midpoint').(row == 0 ? ', no structure' : ', with structure')
     set xlabel (row == 1 ? 'simulation step $\delta t$' : '')
     set ylabel (col == 0 ? 'error $\varepsilon(\Delta t, \delta t)$' : '')
-    plot for [i = 1:nplot] file u (sel(scheme, row, dtl(i)) ? $4 : NaN):5 w l lc rgb seq[i], \
+    plot for [i = 1:nplot] file u (sel(scheme, row, dtl(i)) ? $4 : NaN):5 w l lw 1.1 lc rgb seq[i], \
          for [i = 1:nplot] file u (sel(scheme, row, dtl(i)) && abs($4 - $3) < 1e-12*$3 ? $4 : NaN):5 \
-           w p pt 6 ps 0.9 lc rgb seq[i]
+           w p pt seq_pt[i] ps 0.9 lw 1.2 lc rgb seq[i]
   }
 }
 unset grid
@@ -34,5 +35,5 @@ eval key_strip(1)
 # the key's title on its left, the entries on one line to the right of it
 set label 1 'learnt at $\Delta t =$' at screen 3.2 / fig_w, graph 0.5 right
 set key at screen 3.3 / fig_w, graph 0.5 left center
-plot for [i = 1:nplot] NaN w lp pt 6 ps 0.9 lc rgb seq[i] t sprintf('$%g$', dtl(i))
+plot for [i = 1:nplot] NaN w lp pt seq_pt[i] ps 0.9 lw 1.1 lc rgb seq[i] t sprintf('$%g$', dtl(i))
 unset multiplot

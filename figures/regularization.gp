@@ -21,10 +21,12 @@ do for [g = 0:1] {
        datadir.'/'.tag.'_dvi_stop.tsv' u 3:4 w p pt pt_stop ps 1.5 lw 2 lc rgb c_black
 }
 
-# Training: colour says which training, dash which term.
+# Training: colour and marker (as in the seed study) say which training,
+# dash which term.
 # trace columns: stage epoch lr, 5 train terms, 5 test terms (tot abs_dz rel_dz abs_reg rel_reg)
 array trace[2] = ['vf_no_reg', 'vf_reg']
 array tcol[2] = [c_verm, c_blue]
+array tpt[2] = [7, 5]
 lo = 1e300; hi = 0
 do for [m = 1:2] for [c in "10 12"] {
   stats modelsdir.'/'.trace[m].'.trace.tsv' u int(c) nooutput
@@ -38,8 +40,20 @@ set logscale y
 set format y '$10^{%T}$'
 eval headroom_log(lo, hi, 2)
 eval key_head(0)." horizontal maxcols 2 samplen 2 width 0"
-plot for [m = 1:2] modelsdir.'/'.trace[m].'.trace.tsv' u 0:10 w l lw 1 lc rgb tcol[m] t (m == 1 ? 'no reg.' : 'reg.'), \
+set xtics 500
+# markers every ntr/6 epochs, the two trainings' half an interval apart
+stats modelsdir.'/'.trace[1].'.trace.tsv' u 0 nooutput
+ntr = STATS_records
+stats modelsdir.'/'.trace[2].'.trace.tsv' u 0 nooutput
+ntr = STATS_records > ntr ? STATS_records : ntr
+set xrange [0:ntr - 1]
+mi = int(ntr / 6) > 1 ? int(ntr / 6) : 1
+mk(m) = (int(column(0)) + (m - 1) * mi / 2) % mi == mi / 4
+plot for [m = 1:2] modelsdir.'/'.trace[m].'.trace.tsv' u 0:10 w l lw 1 lc rgb tcol[m] notitle, \
      for [m = 1:2] modelsdir.'/'.trace[m].'.trace.tsv' u 0:12 w l lw 1 dt 2 lc rgb tcol[m] notitle, \
+     for [m = 1:2] modelsdir.'/'.trace[m].'.trace.tsv' u 0:(mk(m) ? $10 : NaN) w p pt tpt[m] ps 0.6 lc rgb tcol[m] notitle, \
+     for [m = 1:2] modelsdir.'/'.trace[m].'.trace.tsv' u 0:(mk(m) ? $12 : NaN) w p pt tpt[m] ps 0.6 lc rgb tcol[m] notitle, \
+     for [m = 1:2] NaN w lp pt tpt[m] ps 0.6 lw 1 lc rgb tcol[m] t (m == 1 ? 'no reg.' : 'reg.'), \
      NaN w l lc rgb c_black t 'data term', NaN w l dt 2 lc rgb c_black t 'regulariser'
 
 # Seed study: seeds.tsv columns model seed_index ic steps max_abs_rel_err.

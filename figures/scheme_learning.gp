@@ -2,10 +2,13 @@
 # against the reference model's exact solution vs the step h, median and
 # 5-95 % band over the validation ICs, for RK4 (left) and the Euler DVI
 # (right), with order-4 and order-1 guide lines; the models' key above.
+# The bands overlap: each is a faint fill edged by thin dotted lines in its
+# family's colour, under the medians (lines with markers).
 # Bottom: the scheme-learnt model's DVI at the learning step h over a long
-# time (dots) over its own exact orbits (dashed) and the reference orbits
-# (grey), and its energy error against log t, as the range of its values
-# per window (long_envelope.tsv), × where a run stops; the ICs' key above.
+# time (small dots) under its own exact orbits (dashed) and the reference
+# orbits (thin solid), and its largest |energy error| per window
+# (long_envelope.tsv) on log-log axes, × where a run stops (the key entry
+# only if one does); the ICs' key above.
 # Middle: the seed study — each family's short-time median error at the
 # learning step h, one marker per seed (the main model ringed), with the
 # medians whose runs mostly stopped in the row "stopped" above.
@@ -25,7 +28,9 @@ do for [s = 1:0:-1] {
   eval panel(1, 2 - s)
   set title (s ? 'RK4 (dashed: order 4)' : 'Euler DVI (dashed: order 1)')
   # short.tsv: model scheme h median q_lo q_hi stopped; blocks per (model, scheme)
-  plot for [k = 0:2] datadir.'/short.tsv' index 2*k+s u 3:5:6 w filledcurves fs transparent solid 0.2 noborder lc rgb mcol[k+1], \
+  plot for [k = 0:2] datadir.'/short.tsv' index 2*k+s u 3:5:6 w filledcurves fs transparent solid 0.07 noborder lc rgb mcol[k+1], \
+       for [k = 0:2] datadir.'/short.tsv' index 2*k+s u 3:5 w l dt 3 lw 1.6 lc rgb mcol[k+1], \
+       for [k = 0:2] datadir.'/short.tsv' index 2*k+s u 3:6 w l dt 3 lw 1.6 lc rgb mcol[k+1], \
        for [k = 0:2] datadir.'/short.tsv' index 2*k+s u 3:4 w lp pt mpt[k+1] ps 0.6 lc rgb mcol[k+1], \
        (s ? 1e3*x**4 : 10*x) w l dt 2 lc rgb c_black
 }
@@ -67,32 +72,46 @@ unset logscale
 set format x '%g'
 set format y '%g'
 set autoscale xy
+# the x range holds every orbit with 3 % to spare (autoscaling may end on
+# the largest x itself)
+xmax = 0
+do for [f in "ref_exact model_exact long_dvi"] {
+  stats datadir.'/'.f.'.tsv' u 3 nooutput
+  xmax = STATS_max > xmax ? STATS_max : xmax
+}
+set xrange [0:ceil(xmax * 1.03)]
+# a run that stops: counted (stats leaves n_stop at 0 on an empty file)
+n_stop = 0
+stats datadir.'/long_stop.tsv' u (n_stop = n_stop + 1, 0) nooutput
 eval panel(3, 1)
 set xlabel '$x$'
 set ylabel '$y$'
 set title sprintf('scheme-learnt model, DVI at $h = %g$', h)
-plot for [k = 0:3] datadir.'/ref_exact.tsv' index k u 3:4 w l lc rgb c_light lw 3, \
-     for [k = 0:3] datadir.'/model_exact.tsv' index k u 3:4 w l dt 2 lw 1 lc rgb c_black, \
-     for [k = 0:3] datadir.'/long_dvi.tsv' index k u 3:4 w p pt ic_pt[k+1] ps 0.3 lc rgb ic_col[k+1], \
+plot for [k = 0:3] datadir.'/long_dvi.tsv' index k u 3:4 w p pt ic_pt[k+1] ps 0.18 lc rgb ic_col[k+1], \
+     for [k = 0:3] datadir.'/ref_exact.tsv' index k u 3:4 w l lc rgb c_black lw 0.5, \
+     for [k = 0:3] datadir.'/model_exact.tsv' index k u 3:4 w l dt 2 lw 0.8 lc rgb c_black, \
      datadir.'/long_stop.tsv' u 3:4 w p pt pt_stop ps 1.5 lw 2 lc rgb c_black
 eval panel(3, 2)
 set title 'energy error of the scheme-learnt DVI'
 set xlabel '$t$'
-set ylabel 'relative error on $H$'
-set logscale x
+set ylabel 'max $|$rel. error on $H|$'
+set logscale xy
 set format x '$10^{%T}$'
+set format y '$10^{%T}$'
+set autoscale xy
 # long_envelope.tsv: ic t min max, two rows per window (its first and last
-# step), so the band covers every step; t = 0 is off the log axis.
-plot for [k = 0:3] datadir.'/long_envelope.tsv' index k u 2:3:4 w filledcurves fs transparent solid 0.3 noborder lc rgb ic_col[k+1], \
-     for [k = 0:3] datadir.'/long_envelope.tsv' index k u 2:4 w l lw 1 dt ic_dt[k+1] lc rgb ic_col[k+1], \
-     for [k = 0:3] datadir.'/long_envelope.tsv' index k u 2:3 w l lw 1 dt ic_dt[k+1] lc rgb ic_col[k+1], \
-     datadir.'/long_stop.tsv' u 2:5 w p pt pt_stop ps 1.5 lw 2 lc rgb c_black
+# step); drawn is max(|min|, |max|) per window, one line per IC with its
+# dash type and a marker every few windows; t = 0 is off the log axis.
+amax(a, b) = abs(a) > abs(b) ? abs(a) : abs(b)
+plot for [k = 0:3] datadir.'/long_envelope.tsv' index k u 2:(amax($3, $4)) w lp lw 1 dt ic_dt[k+1] \
+       pt ic_pt[k+1] ps 0.45 pi 40 lc rgb ic_col[k+1], \
+     datadir.'/long_stop.tsv' u 2:(abs($5)) w p pt pt_stop ps 1.5 lw 2 lc rgb c_black
 unset logscale
 eval key_strip(1)
 plot for [k = 1:3] NaN w lp pt mpt[k] ps 0.6 lc rgb mcol[k] t mname[k], \
-     NaN w filledcurves fs transparent solid 0.2 noborder lc rgb c_black t '5--95\% of ICs'
+     NaN w l dt 3 lw 1.6 lc rgb c_black t '5--95\% of ICs'
 eval key_strip(3)
 plot for [k = 1:4] NaN w lp pt ic_pt[k] ps 0.6 dt ic_dt[k] lc rgb ic_col[k] t sprintf('IC %d', k), \
-     NaN w l lc rgb c_light lw 3 t 'exact, reference', NaN w l dt 2 lc rgb c_black t 'exact, learnt', \
-     NaN w p pt pt_stop ps 1.2 lw 2 lc rgb c_black t 'run stops'
+     NaN w l lc rgb c_black lw 0.5 t 'exact, reference', NaN w l dt 2 lw 0.8 lc rgb c_black t 'exact, learnt', \
+     NaN w p pt pt_stop ps 1.2 lw 2 lc rgb c_black t (n_stop > 0 ? 'run stops' : '')
 unset multiplot

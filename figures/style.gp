@@ -121,6 +121,9 @@ array ic_pt[4] = [7, 5, 9, 13]     # filled circle, square, triangle, diamond
 array ic_dt[4] = [1, 2, 4, 5]      # solid, dashed, dash-dot, dash-dot-dot
 pt_stop = 2                         # x: a run stops here
 # viridis (0 to 0.9: its last tenth is too light on white), for time and
-# for families of curves; seq[i] samples it evenly.
+# for families of curves; seq[i] samples it evenly from 0 to 5/6 (thin
+# lines in its lightest yellow-greens are faint on white), and seq_pt[i]
+# gives each curve of a family its own open marker.
 set palette defined (0 '#440154', 1 '#3b528b', 2 '#21918c', 3 '#5ec962', 4 '#bddf26')
-array seq[6] = ['#440154', '#414487', '#2a788e', '#22a884', '#7ad151', '#bddf26']
+array seq[6] = ['#440154', '#443983', '#31688e', '#21918c', '#35b779', '#8fd744']
+array seq_pt[6] = [6, 4, 8, 10, 12, 14]   # circle, square, triangles up/down, diamond, pentagon
