@@ -60,18 +60,16 @@ done
 check "reference solution exact to round-off" "$(num architectures architectures_reference_max_abs_rel_err)" "v < 1e-9"
 check "scheme study on every IC" "$(num scheme_learning scheme_learning_n_ic)" "v == 20"
 [ "$(grep -vc '^#\|^$' data/scheme_learning/short.tsv)" -eq 42 ] || fail "short.tsv: expected 3 models x 2 schemes x 7 steps"
-grep -q 'stops at step 1' build/fig/dvi_failure.tex || fail "the DVI failure is not marked in the figure"
+grep -q 'stops after [0-9]* steps' build/fig/dvi_failure.tex || fail "the DVI failure is not marked in the figure"
 # Every figure's layout: no text cut off, on other text or on data (issue 13).
 layout=$(src/scripts/figure_check.sh $(ls figures/*.gp | sed -n 's|figures/\(.*\)\.gp|\1|p' | grep -vx style)) \
   || fail "figure layout:"$'\n'"$layout"
 cp data/error_convergence/errors.tsv "$tmp/errors.first"
 cp paper/paper.pdf "$tmp/paper.first"
 
-start=$(date +%s%N)
-mk >/dev/null
-elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
-# A no-op make only reads the makefiles and stats files (~0.2 s here).
-[ "$elapsed_ms" -le 2000 ] || fail "a no-op make took ${elapsed_ms} ms"
+# A second make has nothing to do: no target is out of date (not timed: a
+# loaded machine would make a time limit flaky; `make bench` measures speed).
+mk -q || fail "a second make would rebuild: $(mk -n | head -n 5)"
 
 sleep 1.1   # coarse file-system timestamps
 touch "$tmp/marker" src/fig_error_convergence.c
@@ -85,4 +83,4 @@ grep -q '^paper/paper.pdf$' <<<"$rebuilt" || fail "paper not rebuilt"
 cmp -s data/error_convergence/errors.tsv "$tmp/errors.first" || fail "same binary, different data"
 cmp -s paper/paper.pdf "$tmp/paper.first" || fail "same sources, different PDF"
 mk -q || fail "make -q: not up to date after the rebuild"
-echo "pipeline: build, no-op (${elapsed_ms} ms), partial rebuild and byte-identical outputs OK"
+echo "pipeline: build, nothing left to do, partial rebuild and byte-identical outputs OK"
