@@ -65,7 +65,7 @@ done
         { v[$1] = $2 }
         END {
           s1 = v["stage1_best_test_tot"] + 0
-          printf "%s\t%s\t%.4g\t%.4g\t%s\t%.4g\t%.4g\t%s\n", seed, variant, v["initial_test_tot"], s1,
+          printf "%s\t%s\t%.17g\t%.17g\t%s\t%.17g\t%.17g\t%s\n", seed, variant, v["initial_test_tot"], s1,
                  (s1 >= collapse ? "yes" : "no"), v["best_test_tot"], v["best_test_reg"],
                  ("clipped_steps" in v) ? v["clipped_steps"] : "-"
         }' "$out/seed${seed}_$variant.summary.tsv"
