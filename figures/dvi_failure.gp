@@ -1,6 +1,6 @@
 # Figure dvi_failure (data: fig_dvi_failure).  Top: Euler DVI at the
 # learning step from four ICs — the reference model (every 73rd step of the
-# long run) and the unregularised learnt model (its first steps; × where a
+# long run, of which about 110 points per IC are drawn) and the unregularised learnt model (its first steps; × where a
 # run stops); their key above the figure.  Bottom: one model, two gauges,
 # from the same IC, keys in head room above the orbits; each step h of a
 # panel has its own colour, dash type and marker (gcol, ic_dt, gpt), the
@@ -12,10 +12,18 @@ eval canvas(2)
 set multiplot
 set xlabel '$x$'
 set ylabel '$y$'
+# all stored points as fine dots, and markers on every st[k]-th of IC k
+# (about 110 per IC), so they stay apart and tell the ICs apart in grayscale
+array st[4]
+do for [k = 0:3] {
+  stats datadir.'/ref_dvi.tsv' index k u 3 nooutput
+  st[k+1] = STATS_records / 110 > 1 ? STATS_records / 110 : 1
+}
 eval panel(1, 1)
 set title sprintf('reference model, DVI, $h = %g$', h)
 plot for [k = 0:3] datadir.'/ref_exact.tsv' index k u 3:4 w l lc rgb c_light lw 2, \
-     for [k = 0:3] datadir.'/ref_dvi.tsv' index k u 3:4 w p pt ic_pt[k+1] ps 0.3 lc rgb ic_col[k+1]
+     for [k = 0:3] datadir.'/ref_dvi.tsv' index k u 3:4 w p pt 7 ps 0.1 lc rgb ic_col[k+1], \
+     for [k = 0:3] datadir.'/ref_dvi.tsv' index k every st[k+1] u 3:4 w p pt ic_pt[k+1] ps 0.5 lc rgb ic_col[k+1]
 eval panel(1, 2)
 set title sprintf('learnt $(\vartheta, H)$, no regularisation: %d steps', show)
 plot for [k = 0:3] datadir.'/ref_exact.tsv' index k u 3:4 w l lc rgb c_light lw 2, \

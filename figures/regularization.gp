@@ -17,16 +17,19 @@ do for [g = 0:1] {
   tag = g ? 'reg' : 'noreg'
   eval panel(1, g + 1)
   set title (g ? 'with' : 'without').sprintf(' regularisation: DVI, $h = %g$', h)
+  # each IC's first point enlarged (IC 4's runs stop before a second one is stored)
   plot for [k = 0:3] datadir.'/'.tag.'_dvi.tsv' index k u 3:4 w p pt ic_pt[k+1] ps 0.3 lc rgb ic_col[k+1], \
+       for [k = 0:3] datadir.'/'.tag.'_dvi.tsv' index k every ::0::0 u 3:4 w p pt ic_pt[k+1] ps 1.1 lc rgb ic_col[k+1], \
        datadir.'/'.tag.'_dvi_stop.tsv' u 3:4 w p pt pt_stop ps 1.5 lw 2 lc rgb c_black
 }
 
-# Training: colour and marker (as in the seed study) say which training,
+# Training: colour, marker (as in the seed study) and width say which training,
 # dash which term.
 # trace columns: stage epoch lr, 5 train terms, 5 test terms (tot abs_dz rel_dz abs_reg rel_reg)
 array trace[2] = ['vf_no_reg', 'vf_reg']
 array tcol[2] = [c_verm, c_blue]
 array tpt[2] = [7, 5]
+array tlw[2] = [1.6, 0.6]   # and width: the thin reg. curves over the wide no-reg. ones
 lo = 1e300; hi = 0
 do for [m = 1:2] for [c in "10 12"] {
   stats modelsdir.'/'.trace[m].'.trace.tsv' u int(c) nooutput
@@ -49,11 +52,11 @@ ntr = STATS_records > ntr ? STATS_records : ntr
 set xrange [0:ntr - 1]
 mi = int(ntr / 6) > 1 ? int(ntr / 6) : 1
 mk(m) = (int(column(0)) + (m - 1) * mi / 2) % mi == mi / 4
-plot for [m = 1:2] modelsdir.'/'.trace[m].'.trace.tsv' u 0:10 w l lw 1 lc rgb tcol[m] notitle, \
-     for [m = 1:2] modelsdir.'/'.trace[m].'.trace.tsv' u 0:12 w l lw 1 dt 2 lc rgb tcol[m] notitle, \
+plot for [m = 1:2] modelsdir.'/'.trace[m].'.trace.tsv' u 0:10 w l lw tlw[m] lc rgb tcol[m] notitle, \
+     for [m = 1:2] modelsdir.'/'.trace[m].'.trace.tsv' u 0:12 w l lw tlw[m] dt 2 lc rgb tcol[m] notitle, \
      for [m = 1:2] modelsdir.'/'.trace[m].'.trace.tsv' u 0:(mk(m) ? $10 : NaN) w p pt tpt[m] ps 0.6 lc rgb tcol[m] notitle, \
      for [m = 1:2] modelsdir.'/'.trace[m].'.trace.tsv' u 0:(mk(m) ? $12 : NaN) w p pt tpt[m] ps 0.6 lc rgb tcol[m] notitle, \
-     for [m = 1:2] NaN w lp pt tpt[m] ps 0.6 lw 1 lc rgb tcol[m] t (m == 1 ? 'no reg.' : 'reg.'), \
+     for [m = 1:2] NaN w lp pt tpt[m] ps 0.6 lw tlw[m] lc rgb tcol[m] t (m == 1 ? 'no reg.' : 'reg.'), \
      NaN w l lc rgb c_black t 'data term', NaN w l dt 2 lc rgb c_black t 'regulariser'
 
 # Seed study: seeds.tsv columns model seed_index ic steps max_abs_rel_err.
@@ -85,11 +88,12 @@ set logscale y2
 set y2tics ('stopped' ystop) scale 0 nomirror
 set arrow 1 from graph 0, first ystop / 2.2 to graph 1, first ystop / 2.2 nohead lw 0.6 dt 3 lc rgb c_grey
 set key at graph 1 + 0.15 / pan_wcm, graph 0.6 left top vertical reverse Left samplen 1
-xs(g) = $2 + (g ? 0.22 : -0.22) + ($3 - 1.5) * 0.08
+# the four ICs in order 1-4 from left to right, far enough apart not to overlap
+xs(g) = $2 + (g ? 0.25 : -0.25) + ($3 - 1.5) * 0.12
 ran(g) = ($1 == g && $4 == N)
-plot for [g = 0:1] datadir.'/seeds.tsv' u (ran(g) ? xs(g) : NaN):5 w p pt (g ? 5 : 7) ps 0.55 lc rgb (g ? c_blue : c_verm) \
+plot for [g = 0:1] datadir.'/seeds.tsv' u (ran(g) ? xs(g) : NaN):5 w p pt (g ? 5 : 7) ps 0.45 lc rgb (g ? c_blue : c_verm) \
        t (g ? 'reg.' : 'no reg.'), \
-     for [g = 0:1] datadir.'/seeds.tsv' u ($1 == g && $4 < N ? xs(g) : NaN):(ystop) w p pt (g ? 5 : 7) ps 0.55 \
+     for [g = 0:1] datadir.'/seeds.tsv' u ($1 == g && $4 < N ? xs(g) : NaN):(ystop) w p pt (g ? 5 : 7) ps 0.45 \
        lc rgb (g ? c_blue : c_verm) notitle
 unset arrow 1
 unset y2tics

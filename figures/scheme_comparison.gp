@@ -1,6 +1,6 @@
 # Figure scheme_comparison: reference Lotka-Volterra, RK4 vs Euler DVI with
 # the same step (data: fig_scheme_comparison).  Left: phase portrait (exact
-# orbit dashed, RK4 coloured by time, one period of the DVI with markers).
+# orbit dashed on a white edge over the RK4 dots, RK4 coloured by time, one period of the DVI with markers).
 # Right: relative energy error over the whole run (the DVI's as the range of
 # its values per window: dvi_envelope.tsv) and over the first inset_t time
 # units (the stored rows).  Set by the Makefile: inset_t.
@@ -18,6 +18,7 @@ set xlabel '$x$'
 set ylabel '$y$'
 plot datadir.'/rk4.tsv' u 2:3:1 w p pt 7 ps 0.12 lc palette, \
      datadir.'/dvi_period.tsv' u 2:3 w lp pt 6 ps 0.6 lw 1 lc rgb c_verm, \
+     datadir.'/exact.tsv' u 2:3 w l lc rgb '#ffffff' lw 4.5, \
      datadir.'/exact.tsv' u 2:3 w l dt 2 lc rgb c_black lw 2
 unset colorbox
 room_r = 0

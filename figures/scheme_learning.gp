@@ -2,10 +2,11 @@
 # against the reference model's exact solution vs the step h, median and
 # 5-95 % band over the validation ICs, for RK4 (left) and the Euler DVI
 # (right), with order-4 and order-1 guide lines; the models' key above.
-# The bands overlap: each is a faint fill edged by thin dotted lines in its
-# family's colour, under the medians (lines with markers).
+# The bands overlap: each is edged by thin lines in its family's colour and
+# dash type (the VF ones also a faint fill), under the medians (lines with
+# markers); a missing quantile (runs that stopped) leaves out that edge.
 # Bottom: the scheme-learnt model's DVI at the learning step h over a long
-# time (small dots) under its own exact orbits (dashed) and the reference
+# time (markers on a sparse subset of its stored steps) under its own exact orbits (dashed) and the reference
 # orbits (thin solid), and its largest |energy error| per window
 # (long_envelope.tsv) on log-log axes, × where a run stops (the key entry
 # only if one does); the ICs' key above.
@@ -17,7 +18,19 @@
 array mcol[3] = [c_black, c_verm, c_blue]
 array mname[3] = ['scheme learning', 'VF no reg.', 'VF with reg.']
 array mpt[3] = [5, 13, 7]
-cols = 2; band[1] = key_lines(1); band[3] = key_lines(2)
+array mdt[3] = [3, 4, 5]      # band edges: dotted, dash-dot, dash-dot-dot
+# the range of h of each top panel (s = 1: RK4, 0: DVI), before any range
+array hlo[2]
+array hhi[2]
+do for [s = 0:1] {
+  hlo[s+1] = 1e300; hhi[s+1] = 0
+  do for [k = 0:2] {
+    stats datadir.'/short.tsv' index 2*k+s u 3 nooutput
+    hlo[s+1] = STATS_min < hlo[s+1] ? STATS_min : hlo[s+1]
+    hhi[s+1] = STATS_max > hhi[s+1] ? STATS_max : hhi[s+1]
+  }
+}
+cols = 2; band[1] = key_lines(2); band[3] = key_lines(2)
 eval canvas(3)
 set multiplot
 set logscale xy
@@ -27,14 +40,24 @@ set ylabel 'max. error over $[0, t_f]$'
 do for [s = 1:0:-1] {
   eval panel(1, 2 - s)
   set title (s ? 'RK4 (dashed: order 4)' : 'Euler DVI (dashed: order 1)')
+  # the data's range of h, with tics at 1, 2, 5 per decade
+  x0 = hlo[s+1] / 1.2; x1 = hhi[s+1] * 1.2
+  set xrange [x0:x1]
+  set xtics ()
+  do for [d = floor(log10(x0)):floor(log10(x1))] for [m in "1 2 5"] {
+    v = int(m) * 10.0**d
+    if (v >= x0 && v <= x1) { set xtics add (sprintf('%g', v) v) }
+  }
   # short.tsv: model scheme h median q_lo q_hi stopped; blocks per (model, scheme)
-  plot for [k = 0:2] datadir.'/short.tsv' index 2*k+s u 3:5:6 w filledcurves fs transparent solid 0.07 noborder lc rgb mcol[k+1], \
-       for [k = 0:2] datadir.'/short.tsv' index 2*k+s u 3:5 w l dt 3 lw 1.6 lc rgb mcol[k+1], \
-       for [k = 0:2] datadir.'/short.tsv' index 2*k+s u 3:6 w l dt 3 lw 1.6 lc rgb mcol[k+1], \
+  plot for [k = 1:2] datadir.'/short.tsv' index 2*k+s u 3:5:6 w filledcurves fs transparent solid 0.12 noborder lc rgb mcol[k+1], \
+       for [k = 0:2] datadir.'/short.tsv' index 2*k+s u 3:5 w l dt mdt[k+1] lw 1.4 lc rgb mcol[k+1], \
+       for [k = 0:2] datadir.'/short.tsv' index 2*k+s u 3:6 w l dt mdt[k+1] lw 1.4 lc rgb mcol[k+1], \
        for [k = 0:2] datadir.'/short.tsv' index 2*k+s u 3:4 w lp pt mpt[k+1] ps 0.6 lc rgb mcol[k+1], \
        (s ? 1e3*x**4 : 10*x) w l dt 2 lc rgb c_black
 }
 unset logscale
+set xtics auto
+set autoscale x
 # seeds.tsv: family seed main initial_test stage1_best collapsed best_test
 # best_reg completed newton domain max_err short_dvi short_rk4, rows grouped
 # by family, seeds in the order of `seeds`.
@@ -83,12 +106,20 @@ set xrange [0:ceil(xmax * 1.03)]
 # a run that stops: counted (stats leaves n_stop at 0 on an empty file)
 n_stop = 0
 stats datadir.'/long_stop.tsv' u (n_stop = n_stop + 1, 0) nooutput
+# all stored points as fine dots, and markers on every st[k]-th of IC k
+# (about 110 per IC), so they stay apart and tell the ICs apart in grayscale
+array st[4]
+do for [k = 0:3] {
+  stats datadir.'/long_dvi.tsv' index k u 3 nooutput
+  st[k+1] = STATS_records / 110 > 1 ? STATS_records / 110 : 1
+}
 eval panel(3, 1)
 set xlabel '$x$'
 set ylabel '$y$'
 set title sprintf('scheme-learnt model, DVI at $h = %g$', h)
-plot for [k = 0:3] datadir.'/long_dvi.tsv' index k u 3:4 w p pt ic_pt[k+1] ps 0.18 lc rgb ic_col[k+1], \
-     for [k = 0:3] datadir.'/ref_exact.tsv' index k u 3:4 w l lc rgb c_black lw 0.5, \
+plot for [k = 0:3] datadir.'/long_dvi.tsv' index k u 3:4 w p pt 7 ps 0.1 lc rgb ic_col[k+1], \
+     for [k = 0:3] datadir.'/long_dvi.tsv' index k every st[k+1] u 3:4 w p pt ic_pt[k+1] ps 0.5 lc rgb ic_col[k+1], \
+     for [k = 0:3] datadir.'/ref_exact.tsv' index k u 3:4 w l lc rgb c_black lw 0.8, \
      for [k = 0:3] datadir.'/model_exact.tsv' index k u 3:4 w l dt 2 lw 0.8 lc rgb c_black, \
      datadir.'/long_stop.tsv' u 3:4 w p pt pt_stop ps 1.5 lw 2 lc rgb c_black
 eval panel(3, 2)
@@ -108,10 +139,13 @@ plot for [k = 0:3] datadir.'/long_envelope.tsv' index k u 2:(amax($3, $4)) w lp 
      datadir.'/long_stop.tsv' u 2:(abs($5)) w p pt pt_stop ps 1.5 lw 2 lc rgb c_black
 unset logscale
 eval key_strip(1)
-plot for [k = 1:3] NaN w lp pt mpt[k] ps 0.6 lc rgb mcol[k] t mname[k], \
-     NaN w l dt 3 lw 1.6 lc rgb c_black t '5--95\% of ICs'
+# two rows, filled by columns: each family's median over its band's edge
+set key maxcols 3 maxrows 2
+array kdt[6] = [1, mdt[1], 1, mdt[2], 1, mdt[3]]
+plot for [i = 0:5] NaN w lp pt (i % 2 ? -1 : mpt[i/2+1]) ps 0.6 dt kdt[i+1] lw (i % 2 ? 1.4 : 1) \
+       lc rgb mcol[i/2+1] t (i % 2 ? '5--95\% of ICs' : mname[i/2+1])
 eval key_strip(3)
 plot for [k = 1:4] NaN w lp pt ic_pt[k] ps 0.6 dt ic_dt[k] lc rgb ic_col[k] t sprintf('IC %d', k), \
-     NaN w l lc rgb c_black lw 0.5 t 'exact, reference', NaN w l dt 2 lw 0.8 lc rgb c_black t 'exact, learnt', \
+     NaN w l lc rgb c_black lw 0.8 t 'exact, reference', NaN w l dt 2 lw 0.8 lc rgb c_black t 'exact, learnt', \
      NaN w p pt pt_stop ps 1.2 lw 2 lc rgb c_black t (n_stop > 0 ? 'run stops' : '')
 unset multiplot
