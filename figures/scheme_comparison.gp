@@ -8,15 +8,18 @@ cols = 2; band[1] = key_lines(1)
 eval canvas(2)
 set multiplot
 stats datadir.'/rk4.tsv' u 1 nooutput
-set cbrange [0:STATS_max]
+# time in units of its leading power of ten, so the colour bar's tick labels
+# stay short (1, 2 rather than 10000, 20000) and clear of its label
+t_unit = 10**floor(log10(STATS_max))
+set cbrange [0:STATS_max / t_unit]
 room_r = 1.7
 eval span(1, 1, 2, 1)
 eval colorbox_right
-set cbtics format '%.0f'
-set cblabel '$t$ (RK4)'
+set cbtics format '%g'
+set cblabel sprintf('$t/10^{%d}$ (RK4)', int(log10(t_unit) + 0.5))
 set xlabel '$x$'
 set ylabel '$y$'
-plot datadir.'/rk4.tsv' u 2:3:1 w p pt 7 ps 0.12 lc palette, \
+plot datadir.'/rk4.tsv' u 2:3:($1 / t_unit) w p pt 7 ps 0.12 lc palette, \
      datadir.'/dvi_period.tsv' u 2:3 w lp pt 6 ps 0.6 lw 1 lc rgb c_verm, \
      datadir.'/exact.tsv' u 2:3 w l lc rgb '#ffffff' lw 4.5, \
      datadir.'/exact.tsv' u 2:3 w l dt 2 lc rgb c_black lw 2

@@ -3,7 +3,7 @@
 # 5-95 % band over the validation ICs, for RK4 (left) and the Euler DVI
 # (right), with order-4 and order-1 guide lines; the models' key above.
 # The bands overlap: each is edged by thin lines in its family's colour and
-# dash type (the VF ones also a faint fill), under the medians (lines with
+# dash type, under the medians (lines with
 # markers); a missing quantile (runs that stopped) leaves out that edge.
 # Bottom: the scheme-learnt model's DVI at the learning step h over a long
 # time (markers on a sparse subset of its stored steps) under its own exact orbits (dashed) and the reference
@@ -49,8 +49,7 @@ do for [s = 1:0:-1] {
     if (v >= x0 && v <= x1) { set xtics add (sprintf('%g', v) v) }
   }
   # short.tsv: model scheme h median q_lo q_hi stopped; blocks per (model, scheme)
-  plot for [k = 1:2] datadir.'/short.tsv' index 2*k+s u 3:5:6 w filledcurves fs transparent solid 0.12 noborder lc rgb mcol[k+1], \
-       for [k = 0:2] datadir.'/short.tsv' index 2*k+s u 3:5 w l dt mdt[k+1] lw 1.4 lc rgb mcol[k+1], \
+  plot for [k = 0:2] datadir.'/short.tsv' index 2*k+s u 3:5 w l dt mdt[k+1] lw 1.4 lc rgb mcol[k+1], \
        for [k = 0:2] datadir.'/short.tsv' index 2*k+s u 3:6 w l dt mdt[k+1] lw 1.4 lc rgb mcol[k+1], \
        for [k = 0:2] datadir.'/short.tsv' index 2*k+s u 3:4 w lp pt mpt[k+1] ps 0.6 lc rgb mcol[k+1], \
        (s ? 1e3*x**4 : 10*x) w l dt 2 lc rgb c_black
