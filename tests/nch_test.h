@@ -79,6 +79,33 @@ static inline double nch_fd_tol(double d1, double d2, double noise)
     return fabs(d2 - d1) + 3 * noise;
 }
 
+/* The central difference D = (L(θ+εp) − L(θ−εp))/2ε at ε = 1e-4 along p
+ * (large enough that L's round-off stays small) and, in *tol, its tolerance
+ * against the analytic directional derivative, from ε and 2ε (nch_fd_tol,
+ * p = 2): L's round-off over ε, and rounding θ ± εp moves L by
+ * ≤ u Σ|g_i θ_i|, also over ε.  loss(ctx, θ, err) returns L and bounds its
+ * round-off in *err; θ, p, g (the analytic gradient) and tmp hold np values. */
+static inline double nch_fd_directional(double (*loss)(const void *, const double *, double *), const void *ctx,
+                                        size_t np, const double *params, const double *p, const double *g,
+                                        double *tmp, double *tol)
+{
+    double D[2], err = 0, gt = 0;
+    for (size_t i = 0; i < np; i++) gt += fabs(g[i] * params[i]);
+    for (int k = 0; k < 2; k++) {
+        const double eps = 1e-4 * (k + 1);
+        double e;
+        for (size_t i = 0; i < np; i++) tmp[i] = params[i] + eps * p[i];
+        const double Lp = loss(ctx, tmp, &e);
+        err = fmax(err, e);
+        for (size_t i = 0; i < np; i++) tmp[i] = params[i] - eps * p[i];
+        const double Lm = loss(ctx, tmp, &e);
+        err = fmax(err, e);
+        D[k] = (Lp - Lm) / (2.0 * eps);
+    }
+    *tol = nch_fd_tol(D[0], D[1], (err + NCH_U * gt) / 1e-4);
+    return D[0];
+}
+
 /* Fails the test, printing both values, unless the error measure x <= bound. */
 #define assert_le(x, bound)                                                      \
     do {                                                                         \

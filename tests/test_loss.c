@@ -334,8 +334,9 @@ typedef struct {
 
 /* tot at params; *err bounds its round-off: LOSS_ERR of tot, and for the
  * DVI loss of the weight × mean log10 cond₂ J, whose error is absolute. */
-static double loss(const loss_ctx *x, const double *params, double *err)
+static double loss(const void *ctx, const double *params, double *err)
 {
+    const loss_ctx *x = ctx;
     double terms[NCH_LOSS_NTERMS_MAX];
     assert_int_equal(nch_loss_eval(x->cfg, x->m, params, B, x->samples, terms, NULL, x->w),
                      NCH_OK);
@@ -343,29 +344,14 @@ static double loss(const loss_ctx *x, const double *params, double *err)
     return terms[0];
 }
 
-/* Tolerance of the central difference (L(θ+εp) − L(θ−εp))/2ε at ε = 1e-4
- * against an, from ε and 2ε (nch_fd_tol, p = 2): L's round-off over ε, and
- * rounding θ ± εp moves L by ≤ u Σ|g_i θ_i|, also over ε.  Returns
- * |D(ε) − an| / tolerance (> 1: fails). */
+/* |D − an| / tolerance of the central difference along p (nch_fd_directional;
+ * > 1: fails). */
 static double fd_ratio(const loss_ctx *x, const double *p, const double *g, double an,
                        double *tmp)
 {
-    const size_t np = x->m->n_params;
-    const double *params = x->m->params;
-    double D[2], err = 0, gt = 0;
-    for (size_t i = 0; i < np; i++) gt += fabs(g[i] * params[i]);
-    for (int k = 0; k < 2; k++) {
-        const double eps = 1e-4 * (k + 1);
-        double e;
-        for (size_t i = 0; i < np; i++) tmp[i] = params[i] + eps * p[i];
-        const double Lp = loss(x, tmp, &e);
-        err = fmax(err, e);
-        for (size_t i = 0; i < np; i++) tmp[i] = params[i] - eps * p[i];
-        const double Lm = loss(x, tmp, &e);
-        err = fmax(err, e);
-        D[k] = (Lp - Lm) / (2.0 * eps);
-    }
-    return fabs(D[0] - an) / nch_fd_tol(D[0], D[1], (err + NCH_U * gt) / 1e-4);
+    double tol;
+    const double D = nch_fd_directional(loss, x, x->m->n_params, x->m->params, p, g, tmp, &tol);
+    return fabs(D - an) / tol;
 }
 
 static double worst_dir, worst_coord;

@@ -210,8 +210,9 @@ typedef struct {
 /* L = Σ c ⊙ out over every jet component of every point and output; *err
  * (unless NULL) bounds its round-off: each out entry's (net_err at the
  * largest entry) times |c|, and the sum's len roundings of Σ|c out|. */
-static double loss(const loss_ctx *x, const double *params, double *err)
+static double loss(const void *ctx, const double *params, double *err)
 {
+    const loss_ctx *x = ctx;
     assert_int_equal(nch_mlp_forward(x->net, params, x->B, x->z, x->order, x->w, x->out), NCH_OK);
     const size_t len = x->B * nch_mlp_ncomp(x->net->n, x->order) * x->net->n_out;
     double L = 0.0, S = 0.0, sc = 0.0, sco = 0.0;
@@ -225,30 +226,15 @@ static double loss(const loss_ctx *x, const double *params, double *err)
     return L;
 }
 
-/* Tolerance of the central difference (L(θ+εp) − L(θ−εp))/2ε at ε = 1e-4 (large
- * enough that L's round-off stays small) against an, from ε and 2ε
- * (nch_fd_tol, p = 2): round-off of L over ε, and rounding θ ± εp moves L by
- * ≤ u Σ|g_i θ_i|, also over ε.  Returns |D(ε) − an| / tolerance. */
+/* The central difference along p against an (nch_fd_directional); returns
+ * |D − an| / tolerance. */
 static double fd_ratio(const loss_ctx *x, const double *params, const double *p, const double *g,
                        double an, double *tmp)
 {
-    const size_t np = x->net->n_params;
-    double D[2], err = 0, gt = 0;
-    for (size_t i = 0; i < np; i++) gt += fabs(g[i] * params[i]);
-    for (int k = 0; k < 2; k++) {
-        const double eps = 1e-4 * (k + 1);
-        double e;
-        for (size_t i = 0; i < np; i++) tmp[i] = params[i] + eps * p[i];
-        const double Lp = loss(x, tmp, &e);
-        err = fmax(err, e);
-        for (size_t i = 0; i < np; i++) tmp[i] = params[i] - eps * p[i];
-        const double Lm = loss(x, tmp, &e);
-        err = fmax(err, e);
-        D[k] = (Lp - Lm) / (2.0 * eps);
-    }
-    const double tol = nch_fd_tol(D[0], D[1], (err + NCH_U * gt) / 1e-4);
-    assert_close(an, D[0], 0, tol);
-    return fabs(D[0] - an) / tol;
+    double tol;
+    const double D = nch_fd_directional(loss, x, x->net->n_params, params, p, g, tmp, &tol);
+    assert_close(an, D, 0, tol);
+    return fabs(D - an) / tol;
 }
 
 static void check_grad_fd(const shape *sh, int normalise, int order, gsl_rng *r)
