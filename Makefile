@@ -172,18 +172,22 @@ $(GC_DATA) &: bin/gc_data src/config/gc_data.conf $(PROFILE_STAMP)
 gc-data: $(GC_DATA)
 .PHONY: gc-data
 
-# --- Trained models (spec lotka-volterra.md §4-§6) -------------------------
+# --- Trained models (spec lotka-volterra.md §4-§6, gc-mcp.md §2.4, §3.4) ---
 # data/models/NAME.model (+ .trace.tsv per epoch, .summary.tsv best values).
-# $(call train_rule,NAME,DATA,ARGS,SEED): DATA is vf or traj (files of data/lv).
+# $(call train_rule,NAME,DATA,ARGS,SEED[,SYSTEM[,PREREQ]]): DATA is vf or traj
+# (files of data/SYSTEM, default lv), PREREQ a model ARGS starts from (--init).
+sys_d_lv := 1
+sys_d_mcp := 1
+sys_d_gc := 2
 define train_rule
 MODEL_FILES += data/models/$(1).model
 data/models/$(1).model data/models/$(1).trace.tsv data/models/$(1).summary.tsv &: bin/train \
-    src/config/models.conf $(LV)/$(2)-train.tsv $(LV)/$(2)-test.tsv $(PROFILE_STAMP)
+    src/config/models.conf data/$(or $(5),lv)/$(2)-train.tsv data/$(or $(5),lv)/$(2)-test.tsv $(6) $(PROFILE_STAMP)
 	$$(call say,TRAIN,$(1))
 	$$(Q)mkdir -p data/models
-	$$(Q)$$(call timed,train_$(1)) bin/train --name $(1) --d 1 $(3) --batch $$(call param,train_batch) --seed $(4) \
-	   --train $(LV)/$(2)-train.tsv --test $(LV)/$(2)-test.tsv -o data/models/$(1).model \
-	   --trace data/models/$(1).trace.tsv --summary data/models/$(1).summary.tsv
+	$$(Q)$$(call timed,train_$(1)) bin/train --name $(1) --d $(sys_d_$(or $(5),lv)) $(3) --batch $$(call param,train_batch) \
+	   --seed $(4) --train data/$(or $(5),lv)/$(2)-train.tsv --test data/$(or $(5),lv)/$(2)-test.tsv \
+	   -o data/models/$(1).model --trace data/models/$(1).trace.tsv --summary data/models/$(1).summary.tsv
 endef
 SEED := $(call param,train_seed)
 small_args = --kind $$(call param,$(1)_kind) --widths $$(call param,$(1)_widths) --normaliser none \
@@ -249,19 +253,61 @@ RG := data/regularization
 rg_tag_vf_no_reg := noreg
 rg_tag_vf_reg := reg
 dvi_run_files = $(foreach x,.tsv _stop.tsv _outcome.tsv,$(1)$(x))
-# $(call main_rule,FAMILY,COPIES): COPIES a list of FROM=TO (FROM with %s for the seed).
+# $(call main_rule,FAMILY,COPIES[,SEEDS]): COPIES a list of FROM=TO (FROM with
+# %s for the seed); SEEDS default the Lotka-Volterra study's.
 define main_rule
 MODEL_FILES += data/models/$(1).model
 data/models/$(1).model data/models/$(1).trace.tsv data/models/$(1).summary.tsv data/models/$(1).main.tsv \
     $(foreach c,$(2),$(lastword $(subst =, ,$(c)))) &: src/scripts/select_main.sh src/scripts/number.awk \
-    $(foreach s,$(SEEDS),data/models/$(1)_seed$(s).model $(foreach c,$(2),$(subst %s,$(s),$(firstword $(subst =, ,$(c))))))
+    $(foreach s,$(or $(3),$(SEEDS)),data/models/$(1)_seed$(s).model $(foreach c,$(2),$(subst %s,$(s),$(firstword $(subst =, ,$(c))))))
 	$$(call say,SELECT,main $(1))
 	$$(Q)mkdir -p $(RG)
-	$$(Q)src/scripts/select_main.sh data/models/$(1) $(SEEDS) -- $(2)
+	$$(Q)src/scripts/select_main.sh data/models/$(1) $(or $(3),$(SEEDS)) -- $(2)
 endef
 $(eval $(call main_rule,scheme,))
 $(foreach f,vf_no_reg vf_reg,$(eval $(call main_rule,$(f),$(join $(call dvi_run_files,$(SEED_DIR)/$(f)_seed%s_dvi),\
    $(addprefix =,$(call dvi_run_files,$(RG)/$(rg_tag_$(f))_dvi))))))
+
+# --- MCP and guiding-centre models (spec gc-mcp.md §2.3-2.4, §3.3-3.4) -----
+# SYS_FAMILY (mcp_vf_reg, gc_scheme, ...), each trained with every seed of
+# SYS_seeds and its main model chosen by the same rule; the baselines and the
+# GC's vf_no_gram with train_seed.  The GC scheme model is two trainings:
+# the IMEX loss (gc_imex_seedS), then the DVI loss from its best checkpoint.
+MCP_SEEDS = $(call param,mcp_seeds)
+GC_SEEDS = $(call param,gc_seeds)
+mcp_sym_args = --kind noncanonical --widths $$(call param,mcp_widths) --normaliser train \
+   --gram-weights $$(call param,mcp_gram_weights) --schedule $$(call param,mcp_schedule)
+mcp_vf_args = $(mcp_sym_args) --loss vf_reg --reg-weight $$(call param,mcp_$(1)_reg_weight)
+$(foreach f,vf_no_reg vf_reg,$(foreach s,$(MCP_SEEDS),\
+   $(eval $(call train_rule,mcp_$(f)_seed$(s),vf,$(call mcp_vf_args,$(f)),$(s),mcp))))
+$(foreach s,$(MCP_SEEDS),$(eval $(call train_rule,mcp_scheme_seed$(s),traj,$(mcp_sym_args) --loss dvi \
+   --h $$(call param,mcp_h) --reg-weight $$(call param,mcp_scheme_cond_weight),$(s),mcp)))
+$(eval $(call train_rule,mcp_baseline,vf,--kind mlp --widths $$(call param,mcp_baseline_widths) --normaliser train \
+   --loss vf --gram-weights $$(call param,mcp_gram_weights) --schedule $$(call param,mcp_schedule),$(SEED),mcp))
+gc_maps = --input-map $$(call param,gc_input_map) --output-scale velocity
+gc_sym_args = --kind noncanonical --widths $$(call param,gc_widths) $(gc_maps)
+gc_vf_args = $(gc_sym_args) --gram-weights $$(call param,gc_vf_gram_weights) --gram-eps $$(call param,gc_vf_gram_eps) \
+   --schedule $$(call param,gc_schedule) --loss vf_reg --reg-weight $$(call param,gc_$(1)_reg_weight)
+$(foreach f,vf_no_reg vf_reg,$(foreach s,$(GC_SEEDS),\
+   $(eval $(call train_rule,gc_$(f)_seed$(s),vf,$(call gc_vf_args,$(f)),$(s),gc))))
+gc_scheme_norm = --h $$(call param,gc_h) --gram-weights $$(call param,gc_scheme_gram_weights) \
+   --reg-weight $$(call param,gc_scheme_cond_weight)
+$(foreach s,$(GC_SEEDS),\
+   $(eval $(call train_rule,gc_imex_seed$(s),traj,$(gc_sym_args) --loss imex $(gc_scheme_norm) \
+     --schedule $$(call param,gc_imex_schedule),$(s),gc))\
+   $(eval $(call train_rule,gc_scheme_seed$(s),traj,--init data/models/gc_imex_seed$(s).model --loss dvi \
+     $(gc_scheme_norm) --minimal-jets --schedule $$(call param,gc_scheme_schedule),$(s),gc,data/models/gc_imex_seed$(s).model)))
+$(eval $(call train_rule,gc_baseline,vf,--kind mlp --widths $$(call param,gc_baseline_widths) $(gc_maps) --loss vf \
+   --gram-weights $$(call param,gc_vf_gram_weights) --gram-eps $$(call param,gc_vf_gram_eps) \
+   --schedule $$(call param,gc_schedule),$(SEED),gc))
+$(eval $(call train_rule,gc_vf_no_gram,vf,$(gc_sym_args) --loss vf --norm scaled --gram-weights $$(call param,gc_vf_gram_weights) \
+   --schedule $$(call param,gc_schedule),$(SEED),gc))
+$(foreach f,vf_no_reg vf_reg scheme,$(eval $(call main_rule,mcp_$(f),,$(MCP_SEEDS)))\
+   $(eval $(call main_rule,gc_$(f),,$(GC_SEEDS))))
+mcp-models: $(filter data/models/mcp_%,$(MODEL_FILES))
+gc-models: $(filter data/models/gc_%,$(MODEL_FILES))
+.PHONY: mcp-models gc-models
+
 models: $(MODEL_FILES)
 .PHONY: models
 
