@@ -60,7 +60,7 @@ build/tex/published.tex: build/verify.tsv src/scripts/published2tex.awk $(NUMBER
 # of its own, build/times.md (`make times` prints it), and not part of the
 # paper: it differs at every build, and the PDF must not.  It depends on
 # every timed step's outputs, so it is current after any rerun.
-build/times.md: $(NUMBERS) $(MODEL_FILES) $(LV_DATA) src/scripts/times2md.sh | build/stamps
+build/times.md: $(NUMBERS) $(PAPER_MODELS) $(LV_DATA) src/scripts/times2md.sh | build/stamps
 	$(call say,GEN,$@)
 	$(Q)src/scripts/times2md.sh $$(ls build/times/*.tsv 2>/dev/null) > $@.tmp && mv $@.tmp $@
 # `make times` only reads: the report of the last full build, or else the
@@ -75,14 +75,16 @@ times:
 # PDF is built only when all pass (VERIFY=no skips the gate while drafting;
 # the quick profile never gates: its numbers are not the published ones).
 VERIFY := $(if $(filter quick,$(PROFILE)),no,$(VERIFY))
-build/verify.tsv build/verify.log &: paper/published.tsv $(NUMBERS) src/scripts/verify.awk $(NUMBER_AWK) | build/stamps
+build/verify.tsv build/verify.log &: paper/published.tsv $(NUMBERS) src/scripts/verify.awk $(NUMBER_AWK) \
+    $(SYSTEMS_STAMP) | build/stamps
 	$(call say,VERIFY,paper/published.tsv)
-	$(Q)$(awk_numbers) src/scripts/verify.awk -v table=build/verify.tsv.tmp paper/published.tsv $(NUMBERS) \
+	$(Q)$(awk_numbers) src/scripts/verify.awk -v table=build/verify.tsv.tmp -v not_built='$(SKIPPED_FIGURES)' \
+	  paper/published.tsv $(NUMBERS) \
 	  > build/verify.log.tmp || true
 	$(Q)mv build/verify.log.tmp build/verify.log && mv build/verify.tsv.tmp build/verify.tsv
 build/stamps/verified: build/verify.log
 	$(Q)$(if $(filter 1,$(V)),cat $<,grep '^verify: ' $<)
-	$(Q)grep -q '^verify: [0-9]* passed, 0 failed$$' $< || { grep -v '^PASS ' $<; exit 1; }
+	$(Q)grep -Eq '^verify: [0-9]+ passed, 0 failed(, [0-9]+ not built)?$$' $< || { grep -v '^PASS ' $<; exit 1; }
 	$(Q)touch $@
 verify:
 	$(Q)rm -f build/stamps/verified
@@ -98,10 +100,14 @@ publish: $(NUMBERS) src/scripts/publish.awk $(NUMBER_AWK)
 PAPER_TEX := $(wildcard paper/*.tex) paper/refs.bib CITATION.cff
 GENERATED_TEX := build/tex/params.tex build/tex/numbers.tex build/tex/versions.tex build/tex/published.tex \
    build/tex/numenv.tex build/tex/seeds.tex build/tex/remedy.tex
-paper/paper.pdf: $(MODEL_FILES) $(PAPER_TEX) $(GENERATED_TEX) $(FIGURES) $(if $(filter yes,$(VERIFY)),build/stamps/verified) | build/paper $(ENV_STAMP)
+# The models of the systems built (SYSTEMS).
+PAPER_MODELS = $(filter-out $(SKIPPED_SYSTEMS:%=data/models/%_%),$(MODEL_FILES))
+paper/paper.pdf: $(PAPER_MODELS) $(SYSTEMS_STAMP) $(PAPER_TEX) $(GENERATED_TEX) $(FIGURES) $(if $(filter yes,$(VERIFY)),build/stamps/verified) | build/paper $(ENV_STAMP)
 	$(call say,LATEX,$@)
 	$(Q)printf '\\newcommand{\\nchcommit}{%s}\n\\newcommand{\\nchprofile}{%s}\n\\newcommand{\\nchversion}{%s}\n' \
 	  '$(NCH_GIT_COMMIT)' '$(PROFILE)' '$(NCH_VERSION)' > build/tex/build.tex
+	$(Q)for s in mcp gc; do printf '\\newif\\ifnch%s\n' $$s; done >> build/tex/build.tex
+	$(Q)for s in $(filter-out lv,$(SYSTEMS)); do printf '\\nch%strue\n' $$s; done >> build/tex/build.tex
 	$(Q)cd paper && TEXINPUTS=../build/tex:../figures: BIBINPUTS=.: \
 	  latexmk -pdf -interaction=nonstopmode -halt-on-error -outdir=../build/paper paper.tex \
 	  $(if $(filter 1,$(V)),,>../build/paper/latexmk.log 2>&1) \
