@@ -164,8 +164,10 @@ static size_t triple_line(const nch_dataset *ds, size_t i)
     return 0;
 }
 
-/* One error map: writes DIR/errors_TAG.tsv and its statistics into numbers;
- * err (n values) is sorted on return.  Returns its least and largest value. */
+/* One error map: writes DIR/errors_TAG.tsv (the points are the first two
+ * values of the rows of `width` doubles at pts) and its median and maximum
+ * into numbers, and widens range to its least and largest value; err (n
+ * values) is sorted on return. */
 static void write_map(const char *outdir, const char *tag, const char *content, const double *pts,
                       size_t width, double *err, size_t n, FILE *numbers, double range[2])
 {
@@ -253,8 +255,10 @@ int main(int argc, char **argv)
     nch_dataset vf, tr;
     if (nch_dataset_read_vf(p.val_vf, D, &vf) || nch_dataset_read_traj(p.val_traj, D, &tr)) nch_exit(NCH_EXIT_INPUT);
 
-    /* The ICs: the VF points ranked by the exact H (ties by file order, so
-     * the choice does not depend on the sort). */
+    /* The ICs: the VF points ranked by the exact H, ties by file order, so
+     * that the choice does not depend on a sort's stability (a count per
+     * point: quadratic, a fraction of a second for the 15000 points of the
+     * whole dataset). */
     size_t *order = nch_xalloc(vf.n, 1, sizeof *order, p.val_vf);
     double *H = nch_xalloc(vf.n, 1, sizeof *H, p.val_vf);
     for (size_t i = 0; i < vf.n; i++) H[i] = nch_mcp_hamiltonian(vf.samples + i * vf.width);
@@ -287,14 +291,14 @@ int main(int argc, char **argv)
      * displacement error, a factor Δt off the VF panels' — the authors'
      * unit mix (spec §2.5, §5 item 12), kept so that the figure compares
      * with theirs. */
-    double *steps = nch_xalloc(tr.n, N, sizeof(double), p.val_traj);
+    double *scalers = nch_xalloc(tr.n, N, sizeof(double), p.val_traj);
     for (size_t i = 0; i < tr.n; i++)
         for (int c = 0; c < N; c++)
-            steps[i * N + c] = (tr.samples[i * tr.width + 2 * N + c] - tr.samples[i * tr.width + N + c]) / tr.dt;
+            scalers[i * N + c] = (tr.samples[i * tr.width + 2 * N + c] - tr.samples[i * tr.width + N + c]) / tr.dt;
     nch_gram g_vf, g_tr;
     whitening(&g_vf, vf.n, vf.samples + N, vf.width, p.val_vf, "targets");
-    whitening(&g_tr, tr.n, steps, N, p.val_traj, "steps (z2 - z1)/dt");
-    free(steps);
+    whitening(&g_tr, tr.n, scalers, N, p.val_traj, "steps (z2 - z1)/dt");
+    free(scalers);
 
     nch_ofile numbers;
     nch_fig_open(&numbers, p.outdir, "numbers.tsv", "numbers", "key value");
@@ -333,8 +337,10 @@ int main(int argc, char **argv)
 
     /* The DVI of every model starts Newton from the explicit-Euler step of
      * the model's own field (nch_dvi_step); the authors used an RK4 step of
-     * the learnt field for the two VF models (spec §1.2, §2.5).  A
-     * predictor changes only where Newton starts, not the converged step. */
+     * the learnt field for the two VF models (spec §1.2, §2.5).  The
+     * predictor is only where Newton starts: where both converge to the
+     * same root the runs agree, but whether Newton converges within its 10
+     * updates, and so where a run stops, may differ. */
     nch_ofile stop;
     nch_fig_open(&stop, p.outdir, "dvi_stop.tsv", "last state of each DVI run that stopped", "model ic t x y rel_err_H");
     nch_tsv_param(stop.fp, "model", "0 ref, 1 vf_reg, 2 vf_no_reg, 3 scheme");
