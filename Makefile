@@ -328,6 +328,23 @@ gc-models: $(filter data/models/gc_%,$(MODEL_FILES))
 models: $(MODEL_FILES)
 .PHONY: models
 
+# --- Massless charged particle: error maps and DVI runs (spec gc-mcp.md §2.5)
+CP := data/charged_particle
+CP_DATA := $(addprefix $(CP)/,numbers.tsv exact.tsv dvi_stop.tsv $(foreach m,vf_reg vf_no_reg scheme,errors_$(m).tsv) \
+   $(foreach m,ref vf_reg vf_no_reg scheme,dvi_$(m).tsv))
+$(CP_DATA) &: bin/fig_charged_particle $(foreach m,vf_reg vf_no_reg scheme,data/models/mcp_$(m).model) $(MCP)/vf-val.tsv \
+    $(MCP)/traj-val.tsv src/config/charged_particle.conf src/config/mcp_data.conf $(PROFILE_STAMP)
+	$(call say,RUN,$<)
+	$(Q)mkdir -p $(CP)
+	$(Q)$(call timed,charged_particle) $< --vf-reg data/models/mcp_vf_reg.model --vf-no-reg data/models/mcp_vf_no_reg.model \
+	   --scheme data/models/mcp_scheme.model --val-vf $(MCP)/vf-val.tsv --val-traj $(MCP)/traj-val.tsv \
+	   --h $(call param,mcp_h) --ic-ranks $(call csv,$(call param,cp_ic_ranks)) --ref-steps $(call param,cp_ref_steps) \
+	   --steps $(call param,cp_steps) --exact-h $(call param,cp_exact_h) --exact-T $(call param,cp_exact_T) \
+	   --every $(call param,cp_every) --outdir $(CP)
+figures/charged_particle.pdf: $(CP_DATA) src/config/charged_particle.conf src/config/mcp_data.conf
+figures/charged_particle.pdf: GP_VARS = h=$(call param,mcp_h); ref_steps=$(call param,cp_ref_steps); \
+   steps=$(call param,cp_steps)
+
 # --- Architectures: plain MLP vs canonical vs non-canonical (spec §7.1, §9a)
 AR := data/architectures
 AR_DATA := $(AR)/numbers.tsv $(foreach m,reference mlp canonical noncanonical,$(AR)/$(m).tsv $(AR)/$(m)_period.tsv)

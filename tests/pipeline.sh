@@ -61,6 +61,25 @@ check "reference solution exact to round-off" "$(num architectures architectures
 check "scheme study on every IC" "$(num scheme_learning scheme_learning_n_ic)" "v == 20"
 [ "$(grep -vc '^#\|^$' data/scheme_learning/short.tsv)" -eq 42 ] || fail "short.tsv: expected 3 models x 2 schemes x 7 steps"
 grep -q 'stops after [0-9]* steps' build/fig/dvi_failure.tex || fail "the DVI failure is not marked in the figure"
+# The charged particle: the reference model's Euler DVI at the data's step
+# h = 0.5 runs every step from each IC with a bounded energy error of
+# amplitude O(h): 0.16 from these ICs (H = 0.90, 1.13, 1.38), at most 0.22
+# over 20000 steps, halving with h (0.069 at h = 0.25, 0.033 at 0.125); a
+# drift or blow-up exceeds 0.3.
+for k in 0 1 2; do
+  check "MCP reference DVI ran, IC $k" "$(num charged_particle charged_particle_ref_ic${k}_steps)" "v == 400"
+done
+check "MCP reference DVI bounded" "$(num charged_particle charged_particle_ref_max_abs_rel_err)" "v > 0.01 && v < 0.3"
+# One error per validation point (75 VF points, 75 triples), the colour
+# scale spanning exactly the three maps.
+rows() { grep -vc '^#\|^$' "$1"; }
+for m in vf_reg vf_no_reg scheme; do
+  [ "$(rows data/charged_particle/errors_$m.tsv)" -eq "$(rows data/mcp/vf-val.tsv)" ] || fail "errors_$m.tsv: not one row per val point"
+done
+[ "$(rows data/mcp/traj-val.tsv)" -eq "$((3 * $(rows data/mcp/vf-val.tsv)))" ] || fail "traj-val.tsv: not one triple per VF point"
+check "MCP colour scale spans the maps" "$(awk -F'\t' -v lo="$(num charged_particle charged_particle_err_min)" \
+  -v hi="$(num charged_particle charged_particle_err_max)" '!/^#/ { if (!n++ || $3 < a) a = $3; if ($3 > b) b = $3 }
+  END { print (a == lo && b == hi) }' data/charged_particle/errors_*.tsv)" "v == 1"
 # Every figure's layout: no text cut off, on other text or on data (issue 13).
 layout=$(src/scripts/figure_check.sh $(ls figures/*.gp | sed -n 's|figures/\(.*\)\.gp|\1|p' | grep -vx style)) \
   || fail "figure layout:"$'\n'"$layout"
