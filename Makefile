@@ -345,6 +345,40 @@ figures/charged_particle.pdf: $(CP_DATA) src/config/charged_particle.conf src/co
 figures/charged_particle.pdf: GP_VARS = h=$(call param,mcp_h); ref_steps=$(call param,cp_ref_steps); \
    steps=$(call param,cp_steps)
 
+# --- Guiding centre: the four study orbits (spec gc-mcp.md §3.5) ----------
+# Each model's Euler DVI and RK4 runs at the learning step from the study
+# ICs (bin/gc_run) are steps of their own, started as soon as the model is
+# trained; the reference model (ref) needs none, and the baseline, a bare
+# vector field, has RK4 only.  fig_guiding_center adds the exact orbits.
+GCF := data/guiding_center
+GCF_MODELS := ref vf_reg vf_no_reg scheme vf_no_gram baseline
+gcf_model_ref := gc
+gcf_model = $(or $(gcf_model_$(1)),data/models/gc_$(1).model)
+gcf_schemes_baseline := rk4
+gcf_schemes = $(or $(gcf_schemes_$(1)),dvi rk4)
+GCF_RUNS := $(foreach m,$(GCF_MODELS),$(addprefix $(m)_,$(call gcf_schemes,$(m))))
+gcf_ic_args = $(foreach ic,$(call param,gcfig_ics),--ic $(ic))
+# $(call gc_run_rule,MODEL,SCHEME): $(GCF)/MODEL_SCHEME{,_envelope,_stop,_outcome}.tsv
+define gc_run_rule
+$(foreach x,.tsv _envelope.tsv _stop.tsv _outcome.tsv,$(GCF)/$(1)_$(2)$(x)) &: bin/gc_run \
+    $(filter %.model,$(call gcf_model,$(1))) src/config/guiding_center.conf src/config/gc_data.conf $(PROFILE_STAMP)
+	$$(call say,RUN,gc_run $(1)_$(2))
+	$$(Q)mkdir -p $(GCF)
+	$$(Q)$$(call timed,gc_run_$(1)_$(2)) bin/gc_run --model $(call gcf_model,$(1)) --scheme $(2) $$(gcf_ic_args) \
+	   --h $$(call param,gc_h) --steps $$(call param,gcfig_steps) --every $$(call param,gcfig_every) \
+	   --envelope $$(call param,gcfig_envelope) --out $(GCF)/$(1)_$(2)
+endef
+$(foreach m,$(GCF_MODELS),$(foreach s,$(call gcf_schemes,$(m)),$(eval $(call gc_run_rule,$(m),$(s)))))
+GCF_DATA := $(addprefix $(GCF)/,numbers.tsv exact.tsv classes.tsv)
+$(GCF_DATA) &: bin/fig_guiding_center $(GCF_RUNS:%=$(GCF)/%_outcome.tsv) src/config/guiding_center.conf $(PROFILE_STAMP)
+	$(call say,RUN,$<)
+	$(Q)$(call timed,guiding_center) $< $(foreach r,$(GCF_RUNS),--run $(r)=$(GCF)/$(r)_outcome.tsv) \
+	   --exact-h $(call param,gcfig_exact_h) --exact-steps $(call param,gcfig_exact_steps) \
+	   --exact-every $(call param,gcfig_exact_every) --outdir $(GCF)
+figures/guiding_center.pdf: $(GCF_DATA) $(foreach x,.tsv _envelope.tsv _stop.tsv,$(GCF_RUNS:%=$(GCF)/%$(x))) \
+    src/config/guiding_center.conf src/config/gc_data.conf
+figures/guiding_center.pdf: GP_VARS = h=$(call param,gc_h); N=$(call param,gcfig_steps)
+
 # --- Architectures: plain MLP vs canonical vs non-canonical (spec §7.1, §9a)
 AR := data/architectures
 AR_DATA := $(AR)/numbers.tsv $(foreach m,reference mlp canonical noncanonical,$(AR)/$(m).tsv $(AR)/$(m)_period.tsv)

@@ -160,4 +160,20 @@ refused 2 "$tmp/x" '^mcp_data: bad argument \(-x\)' \
   bin/mcp_data --seed 3 --n-ic 30 --hmin 0 --hmax 1.5 --max-rounds 10 --h 0.5 --nt 2 --split 20,6,4 --vf-stride 3 \
   --outdir "$tmp" -xo "$tmp/x"
 refused 2 "$tmp/x" '^numenv: bad argument \(-x\)' bin/numenv -xo "$tmp/x"
+# The guiding-centre figure's programs (issue 14, item 5): a missing option
+# is a usage error, an unreadable input a bad input; one line, no output.
+gc_ic=(--ic 0,0,0.05,-7.782e-4 --h 1898.73 --every 1 --envelope 2)
+refused 2 "$tmp/gc.tsv" '^gc_run: usage: ' bin/gc_run --model gc --scheme dvi "${gc_ic[@]}" --out "$tmp/gc"
+refused 1 "$tmp/gc.tsv" "^gc_run: $tmp/none.model: cannot read" \
+  bin/gc_run --model "$tmp/none.model" --scheme rk4 "${gc_ic[@]}" --steps 3 --out "$tmp/gc"
+refused 1 "$tmp/gc.tsv" '^gc_run: --ic: \(0, 0, 0, -0.0007782\) is outside the domain 0 < r < 1$' \
+  bin/gc_run --model gc --scheme dvi --ic 0,0,0,-7.782e-4 --h 1898.73 --steps 3 --every 1 --envelope 2 --out "$tmp/gc"
+mkdir "$tmp/gcf"
+gc_exact=(--exact-h 1.89873 --exact-steps 70000 --exact-every 50 --outdir "$tmp/gcf")
+refused 2 "$tmp/gcf/numbers.tsv" '^fig_guiding_center: usage: ' \
+  bin/fig_guiding_center --run ref_dvi="$tmp/o.tsv" --outdir "$tmp/gcf"
+refused 2 "$tmp/gcf/numbers.tsv" '^fig_guiding_center: --run: expected TAG=FILE' \
+  bin/fig_guiding_center --run Ref="$tmp/o.tsv" "${gc_exact[@]}"
+refused 1 "$tmp/gcf/numbers.tsv" "^fig_guiding_center: $tmp/none.tsv: cannot read" \
+  bin/fig_guiding_center --run ref_dvi="$tmp/none.tsv" "${gc_exact[@]}"
 echo "hardening: sizes checked, learnt domain, degenerate data (Gram and scaled norms, every loss), 0/0 ratio, messages, names OK"
