@@ -106,6 +106,7 @@ paper/paper.pdf: $(PAPER_MODELS) $(SYSTEMS_STAMP) $(PAPER_TEX) $(GENERATED_TEX) 
 	$(call say,LATEX,$@)
 	$(Q)printf '\\newcommand{\\nchcommit}{%s}\n\\newcommand{\\nchprofile}{%s}\n\\newcommand{\\nchversion}{%s}\n' \
 	  '$(NCH_GIT_COMMIT)' '$(PROFILE)' '$(NCH_VERSION)' > build/tex/build.tex
+	$(Q)printf '\\newcommand{\\nchsystems}{%s}\n' '$(SYSTEMS)' >> build/tex/build.tex
 	$(Q)for s in mcp gc; do printf '\\newif\\ifnch%s\n' $$s; done >> build/tex/build.tex
 	$(Q)for s in $(filter-out lv,$(SYSTEMS)); do printf '\\nch%strue\n' $$s; done >> build/tex/build.tex
 	$(Q)cd paper && TEXINPUTS=../build/tex:../figures: BIBINPUTS=.: \
