@@ -259,7 +259,8 @@ static char *mutate_value(const char *v)
 
 enum { MAXARG = 64 };
 
-/* The valid command lines: "@name" is the corpus file name, "@o/name" an
+/* The valid command lines: "@name" is the corpus file name (also after a
+ * "TAG=" prefix, as in fig_guiding_center's --run TAG=FILE), "@o/name" an
  * output in the output directory, "@o" that directory. */
 typedef struct {
     const char *prog;
@@ -343,6 +344,16 @@ static const command commands[] = {
                "--loss", "vf_reg", "--reg-weight", "1e-4", "--gram-weights", "0.1,1", "--schedule", "1e-2:1",
                "--batch", "16", "--seed", "3", "--train", "@mcp-vf-train.tsv", "--test", "@mcp-vf-test.tsv", "-o",
                "@o/t.model", "--trace", "@o/t.trace.tsv", "--summary", "@o/t.summary.tsv"}},
+    {"fig_charged_particle", {"--vf-reg", "@mcpnc.model", "--vf-no-reg", "@mcpnc.model", "--scheme", "@mcpnc.model",
+                              "--val-vf", "@mcp-vf-val.tsv", "--val-traj", "@mcp-traj-val.tsv", "--h", "0.5",
+                              "--ic-ranks", "1,3,5", "--ref-steps", "10", "--steps", "10", "--exact-h", "0.01",
+                              "--exact-T", "2", "--every", "10", "--outdir", "@o"}},
+    {"gc_run", {"--model", "@gcvf.model", "--scheme", "dvi", "--ic", "0,0,0.05,-7.782e-4", "--ic", "0,0,0.05,-4.306e-4",
+                "--h", "1898.73", "--steps", "20", "--every", "5", "--envelope", "4", "--out", "@o/gr"}},
+    {"gc_run", {"--model", "gc", "--scheme", "rk4", "--ic", "0,0,0.05,-4.306e-4", "--h", "1898.73", "--steps", "20",
+                "--every", "3", "--envelope", "5", "--out", "@o/gr"}},
+    {"fig_guiding_center", {"--run", "ref_dvi=@gcr_dvi_outcome.tsv", "--run", "ref_rk4=@gcr_rk4_outcome.tsv",
+                            "--exact-h", "1.89873", "--exact-steps", "21000", "--exact-every", "50", "--outdir", "@o"}},
 };
 enum { NCOMMANDS = sizeof commands / sizeof *commands };
 
@@ -490,6 +501,7 @@ static int fuzz_one(unsigned long long i, int worker, FILE *fp)
     const command *cmd = &commands[below(NCOMMANDS)];
     char *argv[MAXARG + 4] = {0};
     int argc = 0, files[MAXARG], nfiles = 0, nums[MAXARG], nnums = 0;
+    size_t prefix[MAXARG + 4] = {0}; /* length of a "TAG=" before a corpus file */
     argv[argc++] = join(sanbin, cmd->prog);
     for (int k = 0; cmd->args[k]; k++) {
         const char *a = cmd->args[k];
@@ -497,14 +509,20 @@ static int fuzz_one(unsigned long long i, int worker, FILE *fp)
         if (!strncmp(a, "@o", 2)) {
             v = xrealloc(NULL, strlen(o) + strlen(a));
             sprintf(v, "%s%s", o, a + 2);
-        } else if (a[0] == '@') {
+        } else if (a[0] == '@' || strstr(a, "=@")) {
+            size_t pre = a[0] == '@' ? 0 : (size_t)(strstr(a, "=@") - a) + 1;
             /* Every input under the awkward name when that variant is drawn. */
-            v = join(names == 0 ? in : corpus, a + 1);
+            char *path = join(names == 0 ? in : corpus, a + pre + 1);
+            v = xrealloc(NULL, pre + strlen(path) + 1);
+            sprintf(v, "%.*s%s", (int)pre, a, path);
+            free(path);
+            prefix[argc] = pre;
+            a += pre;
             if (names == 0) {
                 char *src = join(corpus, a + 1);
                 text t = {0};
                 if (read_file(src, &t) == 0) {
-                    FILE *c = fopen(v, "wb");
+                    FILE *c = fopen(v + pre, "wb");
                     if (c) fwrite(t.b, 1, t.n, c), fclose(c);
                 }
                 free(t.b);
@@ -522,14 +540,17 @@ static int fuzz_one(unsigned long long i, int worker, FILE *fp)
     size_t m = below(10);
     if (nfiles && (m < 5 || !nnums)) {
         int k = files[below((size_t)nfiles)];
+        size_t pre = prefix[k];
         const char *base = strrchr(argv[k], '/') + 1;
-        char *dst = join(in, base);
+        char *path = join(in, base), *dst = xrealloc(NULL, pre + strlen(path) + 1);
+        sprintf(dst, "%.*s%s", (int)pre, argv[k], path);
         text t = {0};
-        read_file(argv[k], &t);
+        read_file(argv[k] + pre, &t);
         for (size_t r = 1 + below(3); r > 0; r--) mutate_text(&t);
-        FILE *c = fopen(dst, "wb");
+        FILE *c = fopen(path, "wb");
         if (c) fwrite(t.b, 1, t.n, c), fclose(c);
         free(t.b);
+        free(path);
         snprintf(what, sizeof what, "file %s mutated", base);
         free(argv[k]);
         argv[k] = dst;

@@ -60,5 +60,14 @@ mkdir -p "$c"
   gc gcimex --kind noncanonical --widths 4 --input-map periodic:2,drop,norm:2,norm:2 --output-scale velocity \
     --loss imex --h 1898.73 --reg-weight 1e-8 --gram-weights 1,1 --train "$c/gc-traj-train.tsv" \
     --test "$c/gc-traj-test.tsv"
+  # The figures of the MCP and the GC: a small MCP model, GC runs of the
+  # reference (two study orbits, few steps) for fig_guiding_center.
+  NCH_VERBOSE=0 bin/train --name mcpnc --d 1 --kind noncanonical --widths 4 --normaliser train --loss vf_reg \
+    --reg-weight 1e-4 --gram-weights 0.1,1 --schedule 1e-2:1 --batch 16 --seed 1 --train "$c/mcp-vf-train.tsv" \
+    --test "$c/mcp-vf-test.tsv" -o "$c/mcpnc.model" --trace "$c/mcpnc.trace.tsv" --summary "$c/mcpnc.summary.tsv"
+  for s in dvi rk4; do
+    bin/gc_run --model gc --scheme $s --ic 0,0,0.05,-7.782e-4 --ic 0,0,0.05,-4.306e-4 --h 1898.73 --steps 20 \
+      --every 5 --envelope 4 --out "$c/gcr_$s"
+  done
 } >"$tmp/corpus.log" 2>&1 || { echo "fuzz: making the corpus failed"; cat "$tmp/corpus.log"; exit 1; }
 build/tests/fuzz "$c" build/san/bin "$tmp" "$seed" "$n" "$jobs" "${NCH_FUZZ_TIMEOUT:-2}" ${NCH_FUZZ_ONLY:+"$NCH_FUZZ_ONLY"}
