@@ -93,13 +93,17 @@ set xrange [xmid - xhalf:xmid + xhalf]
 set yrange [ylo:yhi]
 # markers on every 20th state, so they stay apart on the orbit
 mk = 20
+# The stop markers only where the panel's model stopped (gnuplot warns about
+# a plot element without a valid point).
+stops(m) = int(system(sprintf("awk -F'\t' '!/^#/ && $1 == %d' %s/dvi_stop.tsv | wc -l", m - 1, datadir)))
+stop_plot = ", datadir.'/dvi_stop.tsv' u ($1 == m - 1 ? $4 : NaN):5 w p pt pt_stop ps 1.2 lw 2 lc rgb c_black"
 do for [m = 1:4] {
   eval panel(2 + (m - 1) / 2, 1 + (m - 1) % 2)
   set title ptitle[m].sprintf(', $h = %g$', h)
-  plot for [k = 0:nic-1] datadir.'/exact.tsv' index k u 3:4 w l lw 0.6 lc rgb c_grey, \
-       for [k = 0:nic-1] datadir.'/dvi_'.run[m].'.tsv' index k u 3:4 w p pt 7 ps 0.12 lc rgb ic_col[k+1], \
-       for [k = 0:nic-1] datadir.'/dvi_'.run[m].'.tsv' index k every mk u 3:4 w p pt ic_pt[k+1] ps 0.5 lc rgb ic_col[k+1], \
-       datadir.'/dvi_stop.tsv' u ($1 == m - 1 ? $4 : NaN):5 w p pt pt_stop ps 1.2 lw 2 lc rgb c_black
+  eval "plot for [k = 0:nic-1] datadir.'/exact.tsv' index k u 3:4 w l lw 0.6 lc rgb c_grey, ".\
+       "for [k = 0:nic-1] datadir.'/dvi_'.run[m].'.tsv' index k u 3:4 w p pt 7 ps 0.12 lc rgb ic_col[k+1], ".\
+       "for [k = 0:nic-1] datadir.'/dvi_'.run[m].'.tsv' index k every mk u 3:4 w p pt ic_pt[k+1] ps 0.5 lc rgb ic_col[k+1]".\
+       (stops(m) > 0 ? stop_plot : "")
 }
 
 eval key_strip(2)
