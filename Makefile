@@ -199,7 +199,7 @@ sys_d_gc := 2
 define train_rule
 MODEL_FILES += data/models/$(1).model
 data/models/$(1).model data/models/$(1).trace.tsv data/models/$(1).summary.tsv &: bin/train \
-    src/config/models.conf data/$(or $(5),lv)/$(2)-train.tsv data/$(or $(5),lv)/$(2)-test.tsv $(6) $(PROFILE_STAMP)
+    src/config/models.conf $(if $(5),src/config/$(5)_models.conf) data/$(or $(5),lv)/$(2)-train.tsv data/$(or $(5),lv)/$(2)-test.tsv $(6) $(PROFILE_STAMP)
 	$$(call say,TRAIN,$(1))
 	$$(Q)mkdir -p data/models
 	$$(Q)$$(call timed,train_$(1)) bin/train --name $(1) --d $(sys_d_$(or $(5),lv)) $(3) --batch $$(call param,train_batch) \
