@@ -2,7 +2,8 @@
 # src/scripts/verify.awk and publish.awk on synthetic files: in the published
 # environment a value must be exact (one ulp off fails); in another one
 # (native numerical environment, other libraries) the spread tolerance
-# applies; a missing key or a malformed line fails; publish copies values and
+# applies; a missing key or a malformed line fails, unless its figure's
+# system was left out (not built); publish copies values and
 # environment and refuses an unpinned or quick-profile build.
 set -eu -o pipefail
 export LC_ALL=C
@@ -43,6 +44,21 @@ numbers "$tmp/n.tsv" "$pinned" 0,1 2048
 [ "$(verdict "$tmp/n.tsv" 2>/dev/null)" = "verify: 1 passed, 1 failed" ] || fail "a decimal comma was read as a number"
 awk -v table="$tmp/table.tsv" -f src/scripts/number.awk -f src/scripts/verify.awk "$tmp/published.tsv" "$tmp/short.tsv" > /dev/null || true
 [ "$(cut -f1,6 "$tmp/table.tsv" | tr '\t\n' ': ')" = "a:PASS b:FAIL " ] || fail "table: $(cat "$tmp/table.tsv")"
+
+# A system left out (SYSTEMS): its figures' keys are not built, neither
+# passed nor failed, and only those; a key of a built figure still fails
+# when missing.
+printf 'gcfig_x\t1\t0\t0\tsynthetic\n' >> "$tmp/published.tsv"
+numbers "$tmp/n.tsv" "$pinned" 0.10000000000000001 2048
+[ "$(verdict "$tmp/n.tsv")" = "verify: 2 passed, 1 failed" ] || fail "a missing key of a built figure passed"
+verdict_skip() { awk -v not_built="$1" -f src/scripts/number.awk -f src/scripts/verify.awk "$tmp/published.tsv" "${@:2}" | tail -n 1; }
+[ "$(verdict_skip 'other gcfig' "$tmp/n.tsv")" = "verify: 2 passed, 0 failed, 1 not built" ] \
+  || fail "a left-out figure's key: $(verdict_skip 'other gcfig' "$tmp/n.tsv")"
+[ "$(verdict_skip 'gcfi' "$tmp/n.tsv")" = "verify: 2 passed, 1 failed" ] || fail "not_built matched a prefix of a figure name"
+printf 'gcfig_x\t2\n' > "$tmp/g.tsv"
+[ "$(verdict_skip gcfig "$tmp/n.tsv" "$tmp/g.tsv")" = "verify: 2 passed, 1 failed" ] \
+  || fail "a built key of a left-out figure was not checked"
+sed -i '/^gcfig_x/d' "$tmp/published.tsv"
 
 # publish: values and environment copied, tolerances and reasons kept.
 numbers "$tmp/n.tsv" "${pinned/Haswell/Zen}" 0.25 4096
