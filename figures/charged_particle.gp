@@ -100,8 +100,9 @@ stop_plot = ", datadir.'/dvi_stop.tsv' u ($1 == m - 1 ? $4 : NaN):5 w p pt pt_st
 do for [m = 1:4] {
   eval panel(2 + (m - 1) / 2, 1 + (m - 1) % 2)
   set title ptitle[m].sprintf(', $h = %g$', h)
-  eval "plot for [k = 0:nic-1] datadir.'/exact.tsv' index k u 3:4 w l lw 0.6 lc rgb c_grey, ".\
-       "for [k = 0:nic-1] datadir.'/dvi_'.run[m].'.tsv' index k u 3:4 w p pt 7 ps 0.12 lc rgb ic_col[k+1], ".\
+  # the exact orbits over the small dots of every step, under the markers
+  eval "plot for [k = 0:nic-1] datadir.'/dvi_'.run[m].'.tsv' index k u 3:4 w p pt 7 ps 0.12 lc rgb ic_col[k+1], ".\
+       "for [k = 0:nic-1] datadir.'/exact.tsv' index k u 3:4 w l lw 0.6 lc rgb c_grey, ".\
        "for [k = 0:nic-1] datadir.'/dvi_'.run[m].'.tsv' index k every mk u 3:4 w p pt ic_pt[k+1] ps 0.5 lc rgb ic_col[k+1]".\
        (stops(m) > 0 ? stop_plot : "")
 }

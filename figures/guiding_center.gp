@@ -1,7 +1,7 @@
 # Figure guiding_center (data: fig_guiding_center, bin/gc_run).  One row per
 # model: the reference guiding centre and the learnt ones.  Columns 1-4: the
 # four study orbits in (R, Z), the exact one-period orbit of the reference
-# (light) under the Euler DVI's iterates (dots) and RK4's (crosses) at the
+# (light) under the Euler DVI's iterates (dots) and RK4's (plus signs) at the
 # learning step h over N steps, × where a run stops.  Column 5: the energy
 # error of the reference H, max |(H - H0)/H0| per window of steps, for the
 # four orbits (colour and dash), DVI as lines, RK4 as lines with markers.
@@ -19,7 +19,7 @@ nrow = 6
 lab_l = 1.9      # left of the first column: row name, Z label, tick labels
 rz = 2.2         # side of an (R, Z) panel
 rz_gap = 0.12    # between (R, Z) panels, and between rows
-en_l = 1.35      # left of the energy panel: its tick labels and label
+en_l = 1.7       # left of the energy panel: its tick labels and label
 en_w = fig_w - lab_l - 4 * rz - 3 * rz_gap - en_l - gap_r
 band[1] = key_lines(3)
 fig_top = band[1] + gap_t     # the key strip, then the column titles
@@ -35,7 +35,7 @@ run(m, s) = datadir.'/'.model[m].'_'.s
 schemes(m) = model[m] eq 'baseline' ? 'rk4' : 'dvi rk4'
 rk4_first(m) = model[m] eq 'baseline' ? 'rk4' : 'rk4 dvi'
 si(s) = s eq 'dvi' ? 1 : 2
-# (R, Z): DVI blue dots, RK4 vermillion crosses; energy: DVI lines, RK4
+# (R, Z): DVI blue dots, RK4 vermillion plus signs; energy: DVI lines, RK4
 # thinner lines with markers
 array spt[2] = [7, 1]; array sps[2] = [0.12, 0.18]; array scol[2] = [c_blue, c_verm]
 array elw[2] = [1.2, 0.8]; array eps[2] = [0, 0.35]
@@ -96,7 +96,7 @@ dT = 10**floor(log10(T)); dT = T / dT > 4 ? 2 * dT : dT
 set xrange [0:T]
 set xtics dT scale 0.6
 set mxtics 1
-set ylabel '$|\Delta H/H_0|$' offset 0.8, 0
+set ylabel '$|\Delta H/H_0|$' offset 0.2, 0
 do for [m = 1:nrow] {
   eval cell(fig_w - gap_r - en_w, m, en_w)
   set title (m == 1 ? 'energy error' : '')
@@ -110,7 +110,8 @@ eval key_strip(1)
 set key maxcols 4
 # gnuplot fills the key column by column; its rows: the (R, Z) panels, the
 # energy panels' schemes, their orbits
-orb(k) = sprintf("NaN w lp lw elw[2] dt ic_dt[%d] pt ic_pt[%d] ps eps[2] lc rgb ic_col[%d] t orbit[%d]", k, k, k, k)
+# (an orbit's energy curves: its colour and dash type, RK4's with markers)
+orb(k) = sprintf("NaN w l lw elw[1] dt ic_dt[%d] lc rgb ic_col[%d] t orbit[%d]", k, k, k)
 blank = "NaN w l lc rgb '#ffffff' t ' '"
 eval "plot NaN w l lw 4 lc rgb c_light t 'exact orbit', NaN w l lw elw[1] lc rgb c_black t 'energy: DVI', ".orb(1).", ".\
      "NaN w p pt 7 ps 0.5 lc rgb c_blue t 'DVI', NaN w lp lw elw[2] pt 6 ps eps[2] lc rgb c_black t 'energy: RK4', ".orb(2).", ".\

@@ -26,7 +26,8 @@
  *     (rk8pd) from each IC up to T, every K-th point of the grid of HE;
  * DIR/numbers.tsv  the maps' medians and maxima, the colour scale, the ICs'
  *     energies, and per model and IC the steps made and the largest
- *     |relative energy error| (and its largest over the ICs).
+ *     |relative energy error| (and its largest over the ICs, and the
+ *     number of ICs whose run made every step).
  * A DVI run that fails (Newton, a non-finite state) stops there: its rows
  * are kept, the stop is said on stderr and in the numbers.
  *
@@ -354,6 +355,7 @@ int main(int argc, char **argv)
         nch_fig_open(&f, p.outdir, name, what, "ic t x y rel_err_H");
         nch_tsv_param(f.fp, "scheme", "Euler DVI, h = %.17g, %ld steps", p.h, n);
         double worst = 0;
+        size_t completed = 0;
         for (size_t k = 0; k < p.n_ic; k++) {
             nch_run_report rep;
             int rc = nch_run(mm, NCH_SCHEME_DVI, p.h, n, ic[k], 1, buf, &rep);
@@ -371,6 +373,7 @@ int main(int argc, char **argv)
                 write_row(stop.fp, buf, rep.rows - 1, p.h, k, H0[k]);
             }
             worst = fmax(worst, e);
+            completed += !rc;
             snprintf(key, sizeof key, "charged_particle_%s_ic%zu_steps", run_tag[j], k);
             nch_tsv_number(numbers.fp, key, (double)rep.rows - 1);
             snprintf(key, sizeof key, "charged_particle_%s_ic%zu_max_abs_rel_err", run_tag[j], k);
@@ -378,6 +381,8 @@ int main(int argc, char **argv)
         }
         snprintf(key, sizeof key, "charged_particle_%s_max_abs_rel_err", run_tag[j]);
         nch_tsv_number(numbers.fp, key, worst);
+        snprintf(key, sizeof key, "charged_particle_%s_completed", run_tag[j]);
+        nch_tsv_number(numbers.fp, key, (double)completed);
         nch_ofile_xcommit(&f);
     }
     nch_ofile_xcommit(&exact);
