@@ -1,23 +1,39 @@
-/* simulate — one trajectory of any model with any scheme.
+/* simulate — one trajectory of any model of one of the study's three
+ * systems with any scheme.
  *
- *   simulate --model lv|lv-perturbed|FILE --scheme euler|rk4|midpoint|dvi|exact
- *            --h H --steps N --z0 X,Y [--every K] [-o FILE]
+ *   simulate [--system lv|mcp|gc] --model NAME|FILE --scheme euler|rk4|midpoint|dvi|exact
+ *            --h H --steps N --z0 Z1,...,Z2d [--every K] [-o FILE]
  *
- * Writes TSV "# t x y H rel_err_H" (d > 1: x1 … xd y1 … yd), one row per
- * kept step (0, K, 2K, …), FILE a learnt model (nch_learnt.h), H the
- * reference Lotka–Volterra Hamiltonian and
- * rel_err_H = (H − H₀)/H (spec §7).  Every model runs in the domain where
- * that H is defined, x, y > 0 (a learnt model too: nch_lv_energy_domain).
+ * --system (default lv) picks the reference system: lv Lotka–Volterra
+ * (nch_lv.h, d = 1, models lv and lv-perturbed), mcp the massless charged
+ * particle (nch_mcp.h, d = 1, model mcp), gc the tokamak guiding centre
+ * (nch_gc.h, d = 2, model gc).  Any other --model is a learnt model's FILE
+ * (nch_learnt.h) of the system's d; a reference model's name of another
+ * system is a usage error (a file of that name is ./NAME).
+ * Writes TSV "# t" then the 2d state columns (lv, mcp: x y; gc: theta phi r
+ * u) then "H rel_err_H", one row per kept step (0, K, 2K, …): H the system's
+ * reference Hamiltonian, also along a learnt model, and rel_err_H its
+ * relative error as the study defines it: (H − H₀)/H for lv (spec §7),
+ * (H − H₀)/H₀ for mcp and gc (spec gc-mcp.md §2.5, §3.5; not finite for an
+ * mcp orbit started at the minimum H₀ = 0).  Every model runs in the domain
+ * of its system's reference model, where that H is defined (a learnt model
+ * too, whose nets are defined everywhere): lv x, y > 0
+ * (nch_lv_energy_domain), mcp everywhere, gc 0 < r < 1 with finite angles
+ * and u (as gc_run).  The exact scheme integrates on the grid of the kept
+ * rows, h·K (nch_run): --every changes its steps.
  * Exit status 0 on success, 1 for bad input (z0 outside the domain, a model
- * file, more steps than memory holds), 2 for usage errors, 3 when the run
- * fails (DVI Newton failure, non-finite state, a state leaving the domain):
- * the failure is reported on stderr with its step, and the rows before it
- * are written. */
+ * file, one of another d, more steps than memory holds), 2 for usage errors
+ * (an unknown system, scheme or model name, a --z0 of the wrong length), 3
+ * when the run fails (DVI Newton failure, non-finite state, a state leaving
+ * the domain): the failure is reported on stderr with its step, and the rows
+ * before it are written. */
 #include "nch_cli.h"
 #include "nch_err.h"
 #include "nch_fig.h"
+#include "nch_gc.h"
 #include "nch_learnt.h"
 #include "nch_lv.h"
+#include "nch_mcp.h"
 #include "nch_numenv.h"
 #include "nch_run.h"
 #include "nch_tsv.h"
@@ -28,36 +44,68 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A reference system: its models' names, state, domain and energy. */
+typedef struct {
+    const char *name, *models, *columns, *domain;
+    int d;
+    double (*H)(const double *z);
+    int rel_to_H0; /* rel_err_H = (H − H₀)/H₀, else (H − H₀)/H */
+} sim_system;
+
+static const sim_system systems[] = {
+    {"lv", "lv|lv-perturbed", "x y", "x, y > 0", 1, nch_lv_hamiltonian, 0},
+    {"mcp", "mcp", "x y", "R^2", 1, nch_mcp_hamiltonian, 1},
+    {"gc", "gc", "theta phi r u", "0 < r < 1", 2, nch_gc_hamiltonian, 1},
+};
+
 static void usage(const char *bad)
 {
-    nch_fig_usage(bad, "--model lv|lv-perturbed|FILE --scheme euler|rk4|midpoint|dvi|exact --h H --steps "
-                  "N --z0 X,Y [--every K] [-o FILE]");
+    nch_fig_usage(bad, "[--system lv|mcp|gc] --model lv|lv-perturbed|mcp|gc|FILE --scheme "
+                  "euler|rk4|midpoint|dvi|exact --h H --steps N --z0 Z1,...,Z2d [--every K] [-o FILE]");
 }
 
-/* The analytic models by name, anything else a learnt model's file. */
-static const nch_model *load_model(const char *name, nch_model *analytic, nch_learnt *learnt)
+/* Sets *ref to the system's reference model (*rule: gc's quadrature, which
+ * must outlive it) and returns the model named: a reference model by name
+ * (one of another system a usage error), anything else a learnt model's
+ * file of the system's d, restricted to the reference model's domain. */
+static const nch_model *load_model(const sim_system *sys, const char *name, nch_model *ref, nch_gc_rule *rule,
+                                   nch_learnt *learnt)
 {
-    if (strcmp(name, "lv") == 0) nch_lv_model(analytic);
-    else if (strcmp(name, "lv-perturbed") == 0) nch_lv_perturbed_model(analytic);
-    else if (nch_learnt_load(learnt, name)) nch_exit(NCH_EXIT_INPUT);
-    else {
-        nch_lv_energy_domain(&learnt->model);
-        return &learnt->model;
+    if (!strcmp(sys->name, "gc")) {
+        if (nch_gc_model(ref, rule))
+            nch_die(NCH_EXIT_INPUT, "cannot set up the reference model: %s", nch_strerror(NCH_ENOMEM));
+    } else if (!strcmp(sys->name, "mcp")) nch_mcp_model(ref);
+    else nch_lv_model(ref);
+    static const char *const analytic[] = {"lv", "lv-perturbed", "mcp", "gc"};
+    for (size_t k = 0; k < sizeof analytic / sizeof *analytic; k++) {
+        if (strcmp(name, analytic[k])) continue;
+        if (!strcmp(name, sys->name)) return ref;
+        if (strcmp(name, "lv-perturbed") || strcmp(sys->name, "lv"))
+            nch_die(NCH_EXIT_USAGE, "--model %s: not a model of --system %s (%s or a model file)", name,
+                    sys->name, sys->models);
+        nch_lv_perturbed_model(ref); /* x, y > 0 as lv's */
+        return ref;
     }
-    return analytic;
+    if (nch_learnt_load(learnt, name)) nch_exit(NCH_EXIT_INPUT);
+    if (learnt->d != sys->d)
+        nch_die(NCH_EXIT_INPUT, "%s: a model of d = %d, --system %s has d = %d", name, learnt->d, sys->name,
+                sys->d);
+    if (!strcmp(sys->name, "lv")) nch_lv_energy_domain(&learnt->model);
+    else learnt->model.in_domain = ref->in_domain;
+    return &learnt->model;
 }
 
-static void write_rows(FILE *fp, const nch_model *m, double h, long every, const double *z, size_t rows)
+static void write_rows(FILE *fp, const sim_system *sys, double h, long every, const double *z, size_t rows)
 {
-    int dim = 2 * m->d;
-    double H0 = nch_lv_hamiltonian(z);
+    int dim = 2 * sys->d;
+    double H0 = sys->H(z);
     for (size_t i = 0; i < rows; i++) {
         const double *zi = z + (size_t)dim * i;
-        double H = nch_lv_hamiltonian(zi);
+        double H = sys->H(zi);
         nch_tsv_double(fp, (double)(i * (size_t)every) * h, 1);
         for (int c = 0; c < dim; c++) nch_tsv_double(fp, zi[c], 0);
         nch_tsv_double(fp, H, 0);
-        nch_tsv_double(fp, (H - H0) / H, 0);
+        nch_tsv_double(fp, (H - H0) / (sys->rel_to_H0 ? H0 : H), 0);
         fputc('\n', fp);
     }
 }
@@ -67,6 +115,7 @@ int main(int argc, char **argv)
     nch_set_program(argv[0]);
     nch_numenv_pin(argv);
     const char *model_name = NULL, *scheme_name = NULL, *output = NULL, *z0_arg = NULL;
+    const sim_system *sys = &systems[0];
     double h = 0, z0[NCH_ZMAX];
     long steps = -1, every = 1;
     size_t nz = 0;
@@ -74,7 +123,7 @@ int main(int argc, char **argv)
         {"model", required_argument, 0, 'm'}, {"scheme", required_argument, 0, 's'},
         {"h", required_argument, 0, 'h'},     {"steps", required_argument, 0, 'n'},
         {"z0", required_argument, 0, 'z'},    {"every", required_argument, 0, 'k'},
-        {"output", required_argument, 0, 'o'}, {0, 0, 0, 0}};
+        {"output", required_argument, 0, 'o'}, {"system", required_argument, 0, 'y'}, {0, 0, 0, 0}};
     opterr = 0;
     for (int c; (c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1;) {
         switch (c) {
@@ -85,22 +134,29 @@ int main(int argc, char **argv)
         case 'z': nz = nch_cli_list("--z0", z0_arg = optarg, z0, NCH_ZMAX); break;
         case 'k': every = nch_cli_long("--every", optarg, 1); break;
         case 'o': output = optarg; break;
+        case 'y':
+            for (sys = systems; strcmp(sys->name, optarg);)
+                if (++sys == systems + sizeof systems / sizeof *systems)
+                    nch_die(NCH_EXIT_USAGE, "--system: unknown system (%s; lv, mcp or gc)", optarg);
+            break;
         default: usage(nch_fig_bad_option(c, argv));
         }
     }
     if (optind != argc) usage(argv[optind]);
     if (!model_name || !scheme_name || !(h > 0) || steps < 1 || !nz) usage(NULL);
 
-    nch_model analytic;
+    nch_model ref;
+    nch_gc_rule rule;
     nch_learnt learnt = {0};
     nch_scheme_kind kind;
-    const nch_model *mp = load_model(model_name, &analytic, &learnt);
+    const nch_model *mp = load_model(sys, model_name, &ref, &rule, &learnt);
     if (nch_scheme_parse(scheme_name, &kind))
         nch_die(NCH_EXIT_USAGE, "--scheme: unknown scheme (%s)", scheme_name);
     if (nz != (size_t)(2 * mp->d))
         nch_die(NCH_EXIT_USAGE, "--z0: model %s needs %d coordinates (%zu given)", model_name, 2 * mp->d, nz);
     if (nch_model_check_domain(mp, z0))
-        nch_die(NCH_EXIT_INPUT, "--z0: outside the domain x, y > 0 of model %s (%s)", model_name, z0_arg);
+        nch_die(NCH_EXIT_INPUT, "--z0: outside the domain %s of model %s (%s)", sys->domain, model_name,
+                z0_arg);
 
     char what[64];
     snprintf(what, sizeof what, "--steps %ld", steps);
@@ -113,18 +169,15 @@ int main(int argc, char **argv)
     nch_ofile out = {.fp = stdout, .dir = -1};
     if (output) nch_ofile_xopen(&out, output);
     nch_tsv_provenance(out.fp);
+    if (sys != systems) nch_tsv_param(out.fp, "system", "%s", sys->name); /* lv: the files as before */
     nch_tsv_param(out.fp, "model", "%s", model_name);
     nch_tsv_param(out.fp, "scheme", "%s", scheme_name);
     nch_tsv_param(out.fp, "h", "%.17g", h);
     nch_tsv_param(out.fp, "steps", "%ld", steps);
     nch_tsv_param(out.fp, "every", "%ld", every);
     if (rc) nch_tsv_param(out.fp, "failed", "step %ld (%s)", rep.fail_step, nch_strerror(rc));
-    fputs(mp->d == 1 ? "# t x y H rel_err_H\n" : "# t", out.fp);
-    if (mp->d > 1) {
-        for (int c = 0; c < 2 * mp->d; c++) fprintf(out.fp, " %c%d", c < mp->d ? 'x' : 'y', c % mp->d + 1);
-        fputs(" H rel_err_H\n", out.fp);
-    }
-    write_rows(out.fp, mp, h, every, z, rep.rows);
+    fprintf(out.fp, "# t %s H rel_err_H\n", sys->columns);
+    write_rows(out.fp, sys, h, every, z, rep.rows);
     if (output) nch_ofile_xcommit(&out);
     else if (fflush(stdout) != 0) nch_die(NCH_EXIT_INPUT, "cannot write to standard output");
     free(z);
