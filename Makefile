@@ -32,7 +32,7 @@ endif
 # published numbers are reported as not built), which is what CI runs
 # (README, "Build times").
 SYSTEMS ?= lv mcp gc
-ifneq ($(filter-out lv mcp gc,$(SYSTEMS))$(filter-out lv,$(firstword $(SYSTEMS))),)
+ifneq ($(filter-out lv mcp gc,$(SYSTEMS))$(filter-out lv,$(firstword $(SYSTEMS)))$(if $(SYSTEMS),,none),)
   $(error SYSTEMS must list lv first, then any of mcp gc (got '$(SYSTEMS)'))
 endif
 SKIPPED_SYSTEMS := $(filter-out $(SYSTEMS),mcp gc)

@@ -165,24 +165,23 @@ static size_t triple_line(const nch_dataset *ds, size_t i)
     return 0;
 }
 
-/* One error map: writes DIR/errors_TAG.tsv (the points are the first two
- * values of the rows of `width` doubles at pts) and its median and maximum
- * into numbers, and widens range to its least and largest value; err (n
- * values) is sorted on return. */
-static void write_map(const char *outdir, const char *tag, const char *content, const double *pts,
+/* One error map: opens DIR/errors_TAG.tsv as *f (the caller commits it
+ * with the other outputs, so that an interrupted run leaves none), writes
+ * the points (the first two values of the rows of `width` doubles at pts),
+ * its median and maximum into numbers, and widens range to its least and
+ * largest value; err (n values) is sorted on return. */
+static void write_map(nch_ofile *f, const char *outdir, const char *tag, const char *content, const double *pts,
                       size_t width, double *err, size_t n, FILE *numbers, double range[2])
 {
     char name[64], key[128];
-    nch_ofile f;
     snprintf(name, sizeof name, "errors_%s.tsv", tag);
-    nch_fig_open(&f, outdir, name, content, "x y err");
+    nch_fig_open(f, outdir, name, content, "x y err");
     for (size_t i = 0; i < n; i++) {
-        nch_tsv_double(f.fp, pts[i * width], 1);
-        nch_tsv_double(f.fp, pts[i * width + 1], 0);
-        nch_tsv_double(f.fp, err[i], 0);
-        fputc('\n', f.fp);
+        nch_tsv_double(f->fp, pts[i * width], 1);
+        nch_tsv_double(f->fp, pts[i * width + 1], 0);
+        nch_tsv_double(f->fp, err[i], 0);
+        fputc('\n', f->fp);
     }
-    nch_ofile_xcommit(&f);
     double median = nch_fig_quantile(err, n, 0.5);
     snprintf(key, sizeof key, "charged_particle_err_%s_median", tag);
     nch_tsv_number(numbers, key, median);
@@ -304,17 +303,18 @@ int main(int argc, char **argv)
     nch_ofile numbers;
     nch_fig_open(&numbers, p.outdir, "numbers.tsv", "numbers", "key value");
     double range[2] = {INFINITY, -INFINITY};
+    nch_ofile maps[3];
     for (int j = 0; j < 2; j++) {
         vf_errors(&m[j], p.model[j], &vf, &g_vf, err);
         char content[4200];
         snprintf(content, sizeof content, "%s: whitened vector-field error at the points of %s", p.model[j], p.val_vf);
-        write_map(p.outdir, learnt_tag[j], content, vf.samples, vf.width, err, vf.n, numbers.fp, range);
+        write_map(&maps[j], p.outdir, learnt_tag[j], content, vf.samples, vf.width, err, vf.n, numbers.fp, range);
     }
     scheme_errors(&m[2], p.model[2], &tr, &g_tr, err);
     char content[4200];
     snprintf(content, sizeof content, "%s: whitened Newton correction of the Euler DVI at the middle states of %s",
              p.model[2], p.val_traj);
-    write_map(p.outdir, learnt_tag[2], content, tr.samples + N, tr.width, err, tr.n, numbers.fp, range);
+    write_map(&maps[2], p.outdir, learnt_tag[2], content, tr.samples + N, tr.width, err, tr.n, numbers.fp, range);
     nch_tsv_number(numbers.fp, "charged_particle_err_min", range[0]);
     nch_tsv_number(numbers.fp, "charged_particle_err_max", range[1]);
     char key[128];
@@ -345,15 +345,16 @@ int main(int argc, char **argv)
     nch_ofile stop;
     nch_fig_open(&stop, p.outdir, "dvi_stop.tsv", "last state of each DVI run that stopped", "model ic t x y rel_err_H");
     nch_tsv_param(stop.fp, "model", "0 ref, 1 vf_reg, 2 vf_no_reg, 3 scheme");
+    nch_ofile dvi[N_RUN];
     for (int j = 0; j < N_RUN; j++) {
         const nch_model *mm = j ? &m[j - 1].model : &ref;
         const char *what = j ? p.model[j - 1] : "reference model";
         const long n = j ? p.steps : p.ref_steps;
         char name[64];
         snprintf(name, sizeof name, "dvi_%s.tsv", run_tag[j]);
-        nch_ofile f;
-        nch_fig_open(&f, p.outdir, name, what, "ic t x y rel_err_H");
-        nch_tsv_param(f.fp, "scheme", "Euler DVI, h = %.17g, %ld steps", p.h, n);
+        nch_ofile *f = &dvi[j];
+        nch_fig_open(f, p.outdir, name, what, "ic t x y rel_err_H");
+        nch_tsv_param(f->fp, "scheme", "Euler DVI, h = %.17g, %ld steps", p.h, n);
         double worst = 0;
         size_t completed = 0;
         for (size_t k = 0; k < p.n_ic; k++) {
@@ -364,10 +365,10 @@ int main(int argc, char **argv)
                           ic[k][1], p.h, rep.fail_step, n, (double)rep.fail_step * p.h, nch_strerror(rc));
             double e = 0;
             for (size_t i = 0; i < rep.rows; i++) {
-                write_row(f.fp, buf, i, p.h, k, H0[k]);
+                write_row(f->fp, buf, i, p.h, k, H0[k]);
                 e = fmax(e, fabs(nch_mcp_hamiltonian(buf + N * i) - H0[k]) / fabs(H0[k]));
             }
-            fputs("\n\n", f.fp);
+            fputs("\n\n", f->fp);
             if (rc) {
                 fprintf(stop.fp, "%d\t", j);
                 write_row(stop.fp, buf, rep.rows - 1, p.h, k, H0[k]);
@@ -383,8 +384,9 @@ int main(int argc, char **argv)
         nch_tsv_number(numbers.fp, key, worst);
         snprintf(key, sizeof key, "charged_particle_%s_completed", run_tag[j]);
         nch_tsv_number(numbers.fp, key, (double)completed);
-        nch_ofile_xcommit(&f);
     }
+    for (int j = 0; j < 3; j++) nch_ofile_xcommit(&maps[j]);
+    for (int j = 0; j < N_RUN; j++) nch_ofile_xcommit(&dvi[j]);
     nch_ofile_xcommit(&exact);
     nch_ofile_xcommit(&stop);
     nch_ofile_xcommit(&numbers);

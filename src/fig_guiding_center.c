@@ -68,6 +68,10 @@ static void add_run(params *p, const char *arg)
                 arg);
     memcpy(p->tag[p->n_run], arg, n);
     p->tag[p->n_run][n] = 0;
+    /* A tag names its keys in numbers.tsv: twice would give a key twice. */
+    for (size_t j = 0; j < p->n_run; j++)
+        if (!strcmp(p->tag[j], p->tag[p->n_run]))
+            nch_die(NCH_EXIT_USAGE, "--run: tag %s given twice (%s)", p->tag[j], arg);
     p->file[p->n_run++] = eq + 1;
 }
 
@@ -171,8 +175,10 @@ int main(int argc, char **argv)
                                           nch_strerror(NCH_ENOMEM));
     for (size_t k = 0; k < o[0].n_ic; k++)
         if (nch_model_check_domain(&gc, o[0].ic[k]))
-            nch_die(NCH_EXIT_INPUT, "%s:%zu: IC outside the domain 0 < r < 1 (r0 %g)", p.file[0], o[0].line[k],
-                    o[0].ic[k][2]);
+            nch_die(NCH_EXIT_INPUT,
+                    "%s:%zu: IC outside the domain (0 < r < 1, finite angles and u): theta0 %g, phi0 %g, r0 %g, "
+                    "u0 %g",
+                    p.file[0], o[0].line[k], o[0].ic[k][0], o[0].ic[k][1], o[0].ic[k][2], o[0].ic[k][3]);
 
     char key[128];
     nch_ofile f_exact, f_classes, numbers;

@@ -59,7 +59,7 @@ static params parse(int argc, char **argv)
         case 's':
             if (nch_scheme_parse(optarg, &p.scheme) ||
                 (p.scheme != NCH_SCHEME_DVI && p.scheme != NCH_SCHEME_RK4))
-                usage(optarg);
+                nch_die(NCH_EXIT_USAGE, "--scheme: dvi or rk4 (%s)", optarg);
             p.have_scheme = 1;
             break;
         case 'i': nch_fig_point("--ic", optarg, p.ic, &p.n_ic, MAX_IC); break;

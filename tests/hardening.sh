@@ -176,4 +176,14 @@ refused 2 "$tmp/gcf/numbers.tsv" '^fig_guiding_center: --run: expected TAG=FILE'
   bin/fig_guiding_center --run Ref="$tmp/o.tsv" "${gc_exact[@]}"
 refused 1 "$tmp/gcf/numbers.tsv" "^fig_guiding_center: $tmp/none.tsv: cannot read" \
   bin/fig_guiding_center --run ref_dvi="$tmp/none.tsv" "${gc_exact[@]}"
+refused 2 "$tmp/gcf/numbers.tsv" '^fig_guiding_center: --run: tag ref_dvi given twice' \
+  bin/fig_guiding_center --run ref_dvi="$tmp/o.tsv" --run ref_dvi="$tmp/p.tsv" "${gc_exact[@]}"
+refused 2 "$tmp/gc.tsv" '^gc_run: --scheme: dvi or rk4 \(euler\)$' \
+  bin/gc_run --model gc --scheme euler "${gc_ic[@]}" --steps 3 --out "$tmp/gc"
+# An outcome row whose u0 is not finite is named by all four IC values.
+bin/gc_run --model gc --scheme dvi --ic 0,0,0.05,-7.782e-4 --h 1898.73 --steps 3 --every 1 --envelope 2 \
+  --out "$tmp/gco" 2>/dev/null
+awk -F'\t' 'BEGIN { OFS = "\t" } !/^#/ { $5 = "nan" } { print }' "$tmp/gco_outcome.tsv" > "$tmp/gco_nan.tsv"
+refused 1 "$tmp/gcf/numbers.tsv" 'IC outside the domain .* r0 0.05, u0 nan$' \
+  bin/fig_guiding_center --run ref_dvi="$tmp/gco_nan.tsv" "${gc_exact[@]}"
 echo "hardening: sizes checked, learnt domain, degenerate data (Gram and scaled norms, every loss), 0/0 ratio, messages, names OK"
