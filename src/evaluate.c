@@ -25,12 +25,9 @@
 #include "nch_dataset.h"
 #include "nch_err.h"
 #include "nch_fig.h"
-#include "nch_gc.h"
-#include "nch_learnt.h"
 #include "nch_loss.h"
-#include "nch_lv.h"
-#include "nch_mcp.h"
 #include "nch_numenv.h"
+#include "nch_system.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -46,7 +43,7 @@ int main(int argc, char **argv)
 {
     nch_set_program(argv[0]);
     nch_numenv_pin(argv);
-    const char *model_name = NULL, *data = NULL, *sys = "lv";
+    const char *model_name = NULL, *data = NULL, *sys_name = "lv";
     double abs_w = 1, rel_w = 1, gram_eps = 0;
     static const struct option opts[] = {{"model", required_argument, 0, 'm'},
                                          {"data", required_argument, 0, 'd'},
@@ -62,7 +59,7 @@ int main(int argc, char **argv)
         case 'd': data = optarg; break;
         case 'a': abs_w = nch_cli_double("--abs-weight", optarg); break;
         case 'r': rel_w = nch_cli_double("--rel-weight", optarg); break;
-        case 'y': sys = optarg; break;
+        case 'y': sys_name = optarg; break;
         case 'g': gram_eps = nch_cli_double("--gram-eps", optarg); break;
         default: usage(nch_fig_bad_option(c, argv));
         }
@@ -71,28 +68,15 @@ int main(int argc, char **argv)
     if (!model_name || !data) usage(NULL);
     if (abs_w < 0 || rel_w < 0) nch_die(NCH_EXIT_USAGE, "--abs-weight, --rel-weight: must be >= 0");
     if (gram_eps < 0) nch_die(NCH_EXIT_USAGE, "--gram-eps: must be >= 0 (%g)", gram_eps);
-    int d = !strcmp(sys, "gc") ? 2 : 1;
-    if (strcmp(sys, "lv") && strcmp(sys, "mcp") && strcmp(sys, "gc"))
-        nch_die(NCH_EXIT_USAGE, "--system: unknown system (%s; lv, mcp or gc)", sys);
+    const nch_system *sys = nch_system_find(sys_name);
+    if (!sys) nch_die(NCH_EXIT_USAGE, "--system: unknown system (%s; lv, mcp or gc)", sys_name);
 
-    /* As bin/simulate's load_model, without its domain restriction (no H here). */
-    nch_model analytic;
-    nch_gc_rule rule;
-    nch_learnt learnt = {0};
-    const nch_model *m = &analytic;
-    int is_lv = !strcmp(model_name, "lv") || !strcmp(model_name, "lv-perturbed");
-    if (is_lv || !strcmp(model_name, "mcp") || !strcmp(model_name, "gc")) {
-        if (is_lv ? strcmp(sys, "lv") : strcmp(sys, model_name))
-            nch_die(NCH_EXIT_USAGE, "--model %s: not a model of --system %s", model_name, sys);
-        if (!strcmp(model_name, "lv")) nch_lv_model(&analytic);
-        else if (is_lv) nch_lv_perturbed_model(&analytic);
-        else if (d == 1) nch_mcp_model(&analytic);
-        else if (nch_gc_model(&analytic, &rule))
-            nch_die(NCH_EXIT_INPUT, "cannot set up the reference model: %s", nch_strerror(NCH_ENOMEM));
-    } else if (nch_learnt_load(&learnt, model_name)) nch_exit(NCH_EXIT_INPUT);
-    else if (learnt.d != d)
-        nch_die(NCH_EXIT_INPUT, "%s: a model of d = %d, --system %s has d = %d", model_name, learnt.d, sys, d);
-    else m = &learnt.model;
+    /* As bin/simulate, without its domain restriction (no H here). */
+    if (nch_system_foreign(sys, model_name))
+        nch_die(NCH_EXIT_USAGE, "--model %s: not a model of --system %s", model_name, sys->name);
+    nch_system_model sm;
+    if (nch_system_load(&sm, sys, model_name, 0, NULL)) nch_exit(NCH_EXIT_INPUT);
+    const nch_model *m = sm.model;
 
     nch_dataset ds;
     if (nch_dataset_read_vf(data, m->d, &ds)) nch_exit(NCH_EXIT_INPUT);
@@ -106,6 +90,6 @@ int main(int argc, char **argv)
         printf("%s\t%.17g\n", !strcmp(name, "abs") ? "abs_dz" : !strcmp(name, "rel") ? "rel_dz" : name, terms[k]);
     }
     nch_dataset_free(&ds);
-    nch_learnt_free(&learnt);
+    nch_system_model_free(&sm);
     return 0;
 }

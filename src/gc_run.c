@@ -31,9 +31,9 @@
 #include "nch_err.h"
 #include "nch_fig.h"
 #include "nch_gc.h"
-#include "nch_learnt.h"
 #include "nch_numenv.h"
 #include "nch_run.h"
+#include "nch_system.h"
 #include "nch_tsv.h"
 
 #include <getopt.h>
@@ -101,16 +101,6 @@ static params parse(int argc, char **argv)
     return p;
 }
 
-/* Opens PREFIX + suffix. */
-static void open_output(nch_ofile *f, const char *prefix, const char *suffix, const char *content,
-                        const char *columns)
-{
-    char path[4096];
-    if (snprintf(path, sizeof path, "%s%s", prefix, suffix) >= (int)sizeof path)
-        nch_die(NCH_EXIT_USAGE, "--out: path too long (%s)", prefix);
-    nch_fig_open_path(f, path, content, columns);
-}
-
 /* Row i of run ic: "ic step t theta phi r u R Z rel_err_H". */
 static void write_row(FILE *fp, size_t ic, const double *z, size_t i, double h, double err)
 {
@@ -158,24 +148,15 @@ int main(int argc, char **argv)
     nch_set_program(argv[0]);
     nch_numenv_pin(argv);
     params p = parse(argc, argv);
-    nch_gc_rule rule;
-    nch_model gc;
-    if (nch_gc_model(&gc, &rule)) nch_die(NCH_EXIT_INPUT, "cannot set up the reference model: %s",
-                                          nch_strerror(NCH_ENOMEM));
-    nch_learnt learnt = {0};
-    const nch_model *m = &gc;
-    if (strcmp(p.model, "gc")) {
-        if (nch_learnt_load(&learnt, p.model)) nch_exit(NCH_EXIT_INPUT);
-        if (learnt.d != 2) nch_die(NCH_EXIT_INPUT, "%s: a model of d = %d, the guiding centre has d = 2", p.model,
-                                   learnt.d);
-        if (p.scheme == NCH_SCHEME_DVI && !learnt.model.jets)
-            nch_die(NCH_EXIT_INPUT, "%s: a bare vector field (kind %s) has no DVI", p.model,
-                    nch_learnt_kind_name(learnt.kind));
-        learnt.model.in_domain = gc.in_domain;
-        m = &learnt.model;
-    }
+    /* Any other name than gc is a file, even another system's model's. */
+    nch_system_model sm;
+    if (nch_system_load(&sm, nch_system_find("gc"), p.model, 1, "the guiding centre")) nch_exit(NCH_EXIT_INPUT);
+    const nch_model *m = sm.model;
+    if (p.scheme == NCH_SCHEME_DVI && !m->jets) /* only a learnt model's can be NULL */
+        nch_die(NCH_EXIT_INPUT, "%s: a bare vector field (kind %s) has no DVI", p.model,
+                nch_learnt_kind_name(sm.learnt.kind));
     for (size_t k = 0; k < p.n_ic; k++)
-        if (nch_model_check_domain(&gc, p.ic[k]))
+        if (nch_model_check_domain(&sm.ref, p.ic[k]))
             nch_die(NCH_EXIT_INPUT, "--ic: (%g, %g, %g, %g) is outside the domain 0 < r < 1", p.ic[k][0],
                     p.ic[k][1], p.ic[k][2], p.ic[k][3]);
     const char *scheme = nch_scheme_name(p.scheme);
@@ -189,11 +170,11 @@ int main(int argc, char **argv)
     double *err = nch_xalloc((size_t)p.steps + 1, 1, sizeof(double), what);
     static const char columns[] = "ic step t theta phi r u R Z rel_err_H";
     nch_ofile traj, envelope, stop, outcome;
-    open_output(&traj, p.out, ".tsv", p.model, columns);
-    open_output(&envelope, p.out, "_envelope.tsv", p.model, "ic t max_abs_rel_err_H");
-    open_output(&stop, p.out, "_stop.tsv", p.model, columns);
-    open_output(&outcome, p.out, "_outcome.tsv", p.model,
-                "ic theta0 phi0 r0 u0 h steps_asked steps max_abs_rel_err trapped stop");
+    nch_fig_open_prefixed(&traj, "--out", p.out, ".tsv", p.model, columns);
+    nch_fig_open_prefixed(&envelope, "--out", p.out, "_envelope.tsv", p.model, "ic t max_abs_rel_err_H");
+    nch_fig_open_prefixed(&stop, "--out", p.out, "_stop.tsv", p.model, columns);
+    nch_fig_open_prefixed(&outcome, "--out", p.out, "_outcome.tsv", p.model,
+                          "ic theta0 phi0 r0 u0 h steps_asked steps max_abs_rel_err trapped stop");
     nch_tsv_param(outcome.fp, "scheme", "%s", scheme);
     nch_tsv_param(outcome.fp, "trapped", "1 if u changes sign over the steps made, else 0");
     nch_tsv_param(outcome.fp, "stop", "0 completed, %d Newton failure, %d non-finite state, %d left 0 < r < 1",
@@ -232,7 +213,7 @@ int main(int argc, char **argv)
     nch_ofile_xcommit(&envelope);
     nch_ofile_xcommit(&stop);
     nch_ofile_xcommit(&outcome);
-    nch_learnt_free(&learnt);
+    nch_system_model_free(&sm);
     free(z);
     free(err);
     return 0;

@@ -76,16 +76,6 @@ static params parse(int argc, char **argv)
     return p;
 }
 
-/* Opens PREFIX + suffix. */
-static void open_output(nch_ofile *f, const char *prefix, const char *suffix, const char *content,
-                        const char *columns)
-{
-    char path[4096];
-    if (snprintf(path, sizeof path, "%s%s", prefix, suffix) >= (int)sizeof path)
-        nch_die(NCH_EXIT_USAGE, "--out: path too long (%s)", prefix);
-    nch_fig_open_path(f, path, content, columns);
-}
-
 int main(int argc, char **argv)
 {
     nch_set_program(argv[0]);
@@ -101,9 +91,10 @@ int main(int argc, char **argv)
     snprintf(what, sizeof what, "--steps %ld", p.steps);
     double *z = nch_xalloc((size_t)p.steps + 1, 2, sizeof(double), what);
     nch_ofile traj, stop, outcome;
-    open_output(&traj, p.out, ".tsv", p.model, "ic t x y rel_err_H");
-    open_output(&stop, p.out, "_stop.tsv", p.model, "ic t x y rel_err_H");
-    open_output(&outcome, p.out, "_outcome.tsv", p.model, "ic x0 y0 h steps_asked steps max_abs_rel_err stop");
+    nch_fig_open_prefixed(&traj, "--out", p.out, ".tsv", p.model, "ic t x y rel_err_H");
+    nch_fig_open_prefixed(&stop, "--out", p.out, "_stop.tsv", p.model, "ic t x y rel_err_H");
+    nch_fig_open_prefixed(&outcome, "--out", p.out, "_outcome.tsv", p.model,
+                          "ic x0 y0 h steps_asked steps max_abs_rel_err stop");
     nch_tsv_param(outcome.fp, "scheme", "%s", scheme);
     nch_tsv_param(outcome.fp, "stop", "0 completed, %d Newton failure, %d non-finite state, %d left x, y > 0",
                   NCH_ENOCONV, NCH_ENONFIN, NCH_EDOM);

@@ -18,7 +18,7 @@
  * mcp orbit started at the minimum H₀ = 0).  Every model runs in the domain
  * of its system's reference model, where that H is defined (a learnt model
  * too, whose nets are defined everywhere): lv x, y > 0
- * (nch_lv_energy_domain), mcp everywhere, gc 0 < r < 1 with finite angles
+ * (nch_system.h), mcp everywhere, gc 0 < r < 1 with finite angles
  * and u (as gc_run).  The exact scheme integrates on the grid of the kept
  * rows, h·K (nch_run): --every changes its steps.
  * Exit status 0 on success, 1 for bad input (z0 outside the domain, a model
@@ -30,12 +30,9 @@
 #include "nch_cli.h"
 #include "nch_err.h"
 #include "nch_fig.h"
-#include "nch_gc.h"
-#include "nch_learnt.h"
-#include "nch_lv.h"
-#include "nch_mcp.h"
 #include "nch_numenv.h"
 #include "nch_run.h"
+#include "nch_system.h"
 #include "nch_tsv.h"
 
 #include <getopt.h>
@@ -44,58 +41,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A reference system: its models' names, state, domain and energy. */
-typedef struct {
-    const char *name, *models, *columns, *domain;
-    int d;
-    double (*H)(const double *z);
-    int rel_to_H0; /* rel_err_H = (H − H₀)/H₀, else (H − H₀)/H */
-} sim_system;
-
-static const sim_system systems[] = {
-    {"lv", "lv|lv-perturbed", "x y", "x, y > 0", 1, nch_lv_hamiltonian, 0},
-    {"mcp", "mcp", "x y", "R^2", 1, nch_mcp_hamiltonian, 1},
-    {"gc", "gc", "theta phi r u", "0 < r < 1", 2, nch_gc_hamiltonian, 1},
-};
-
 static void usage(const char *bad)
 {
     nch_fig_usage(bad, "[--system lv|mcp|gc] --model lv|lv-perturbed|mcp|gc|FILE --scheme "
                   "euler|rk4|midpoint|dvi|exact --h H --steps N --z0 Z1,...,Z2d [--every K] [-o FILE]");
 }
 
-/* Sets *ref to the system's reference model (*rule: gc's quadrature, which
- * must outlive it) and returns the model named: a reference model by name
- * (one of another system a usage error), anything else a learnt model's
- * file of the system's d, restricted to the reference model's domain. */
-static const nch_model *load_model(const sim_system *sys, const char *name, nch_model *ref, nch_gc_rule *rule,
-                                   nch_learnt *learnt)
-{
-    if (!strcmp(sys->name, "gc")) {
-        if (nch_gc_model(ref, rule))
-            nch_die(NCH_EXIT_INPUT, "cannot set up the reference model: %s", nch_strerror(NCH_ENOMEM));
-    } else if (!strcmp(sys->name, "mcp")) nch_mcp_model(ref);
-    else nch_lv_model(ref);
-    static const char *const analytic[] = {"lv", "lv-perturbed", "mcp", "gc"};
-    for (size_t k = 0; k < sizeof analytic / sizeof *analytic; k++) {
-        if (strcmp(name, analytic[k])) continue;
-        if (!strcmp(name, sys->name)) return ref;
-        if (strcmp(name, "lv-perturbed") || strcmp(sys->name, "lv"))
-            nch_die(NCH_EXIT_USAGE, "--model %s: not a model of --system %s (%s or a model file)", name,
-                    sys->name, sys->models);
-        nch_lv_perturbed_model(ref); /* x, y > 0 as lv's */
-        return ref;
-    }
-    if (nch_learnt_load(learnt, name)) nch_exit(NCH_EXIT_INPUT);
-    if (learnt->d != sys->d)
-        nch_die(NCH_EXIT_INPUT, "%s: a model of d = %d, --system %s has d = %d", name, learnt->d, sys->name,
-                sys->d);
-    if (!strcmp(sys->name, "lv")) nch_lv_energy_domain(&learnt->model);
-    else learnt->model.in_domain = ref->in_domain;
-    return &learnt->model;
-}
-
-static void write_rows(FILE *fp, const sim_system *sys, double h, long every, const double *z, size_t rows)
+static void write_rows(FILE *fp, const nch_system *sys, double h, long every, const double *z, size_t rows)
 {
     int dim = 2 * sys->d;
     double H0 = sys->H(z);
@@ -115,7 +67,7 @@ int main(int argc, char **argv)
     nch_set_program(argv[0]);
     nch_numenv_pin(argv);
     const char *model_name = NULL, *scheme_name = NULL, *output = NULL, *z0_arg = NULL;
-    const sim_system *sys = &systems[0];
+    const nch_system *sys = nch_system_find("lv");
     double h = 0, z0[NCH_ZMAX];
     long steps = -1, every = 1;
     size_t nz = 0;
@@ -135,9 +87,8 @@ int main(int argc, char **argv)
         case 'k': every = nch_cli_long("--every", optarg, 1); break;
         case 'o': output = optarg; break;
         case 'y':
-            for (sys = systems; strcmp(sys->name, optarg);)
-                if (++sys == systems + sizeof systems / sizeof *systems)
-                    nch_die(NCH_EXIT_USAGE, "--system: unknown system (%s; lv, mcp or gc)", optarg);
+            if (!(sys = nch_system_find(optarg)))
+                nch_die(NCH_EXIT_USAGE, "--system: unknown system (%s; lv, mcp or gc)", optarg);
             break;
         default: usage(nch_fig_bad_option(c, argv));
         }
@@ -145,11 +96,13 @@ int main(int argc, char **argv)
     if (optind != argc) usage(argv[optind]);
     if (!model_name || !scheme_name || !(h > 0) || steps < 1 || !nz) usage(NULL);
 
-    nch_model ref;
-    nch_gc_rule rule;
-    nch_learnt learnt = {0};
+    if (nch_system_foreign(sys, model_name))
+        nch_die(NCH_EXIT_USAGE, "--model %s: not a model of --system %s (%s or a model file)", model_name,
+                sys->name, sys->models);
+    nch_system_model sm;
+    if (nch_system_load(&sm, sys, model_name, 1, NULL)) nch_exit(NCH_EXIT_INPUT);
+    const nch_model *mp = sm.model;
     nch_scheme_kind kind;
-    const nch_model *mp = load_model(sys, model_name, &ref, &rule, &learnt);
     if (nch_scheme_parse(scheme_name, &kind))
         nch_die(NCH_EXIT_USAGE, "--scheme: unknown scheme (%s)", scheme_name);
     if (nz != (size_t)(2 * mp->d))
@@ -169,7 +122,7 @@ int main(int argc, char **argv)
     nch_ofile out = {.fp = stdout, .dir = -1};
     if (output) nch_ofile_xopen(&out, output);
     nch_tsv_provenance(out.fp);
-    if (sys != systems) nch_tsv_param(out.fp, "system", "%s", sys->name); /* lv: the files as before */
+    if (strcmp(sys->name, "lv")) nch_tsv_param(out.fp, "system", "%s", sys->name); /* lv: the files as before */
     nch_tsv_param(out.fp, "model", "%s", model_name);
     nch_tsv_param(out.fp, "scheme", "%s", scheme_name);
     nch_tsv_param(out.fp, "h", "%.17g", h);
@@ -181,7 +134,7 @@ int main(int argc, char **argv)
     if (output) nch_ofile_xcommit(&out);
     else if (fflush(stdout) != 0) nch_die(NCH_EXIT_INPUT, "cannot write to standard output");
     free(z);
-    nch_learnt_free(&learnt);
+    nch_system_model_free(&sm);
     if (rc) {
         if (kind == NCH_SCHEME_DVI)
             nch_error("%s failed at step %ld (t = %.17g): %s after %d Newton updates, |delta| %.3g, |R| %.3g",

@@ -16,7 +16,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
+
+/* A fresh temporary path $TMPDIR/STEM_XXXXXX (else /tmp/...), the file
+ * created empty, for a test that writes and reads back a file. */
+static inline void nch_temp_path(char *path, size_t size, const char *stem)
+{
+    const char *dir = getenv("TMPDIR");
+    snprintf(path, size, "%s/%s_XXXXXX", dir && *dir ? dir : "/tmp", stem);
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+}
 
 /* Unit round-off of binary64: one rounded operation errs by at most
  * NCH_U × |its exact result|. */

@@ -552,16 +552,6 @@ static void test_seeding(void **state)
 
 /* ---------------------------------------------------------------- files */
 
-/* A fresh temporary path (the file is created empty). */
-static void temp_path(char *path, size_t size)
-{
-    const char *dir = getenv("TMPDIR");
-    snprintf(path, size, "%s/ncham_test_learnt_XXXXXX", dir && *dir ? dir : "/tmp");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-}
-
 static void write_text(const char *path, const char *text)
 {
     FILE *fp = fopen(path, "w");
@@ -592,7 +582,7 @@ static void test_save_load(void **state)
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 57721);
     char path[256];
-    temp_path(path, sizeof path);
+    nch_temp_path(path, sizeof path, "ncham_test_learnt");
     /* normalise: 0 none, 1 normaliser, 2 and 3 embedding (d = 2) without and
      * with an output map. */
     for (int kind = 0; kind < 3; kind++)
@@ -678,7 +668,7 @@ static void test_load_rejects(void **state)
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 8);
     char path[256];
-    temp_path(path, sizeof path);
+    nch_temp_path(path, sizeof path, "ncham_test_learnt");
     nch_learnt m, l;
     const size_t w1[1] = {2};
     assert_int_equal(nch_learnt_create(&m, NCH_LEARNT_CANONICAL, 1, 1, w1, NULL, NULL), NCH_OK);

@@ -56,6 +56,15 @@ void nch_fig_open(nch_ofile *f, const char *dir, const char *name, const char *c
     nch_fig_open_path(f, path, content, columns);
 }
 
+void nch_fig_open_prefixed(nch_ofile *f, const char *opt, const char *prefix, const char *suffix,
+                           const char *content, const char *columns)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s%s", prefix, suffix) >= (int)sizeof path)
+        nch_die(NCH_EXIT_USAGE, "%s: path too long (%s)", opt, prefix);
+    nch_fig_open_path(f, path, content, columns);
+}
+
 double nch_fig_quantile(double *v, size_t n, double q)
 {
     gsl_sort(v, 1, n);

@@ -4,11 +4,14 @@
  * Steps 0..n of size h from z0; the states of steps 0, every, 2·every, …
  * (≤ n) are kept as rows of out (2d columns), so out must hold
  * n/every + 1 rows.  The "exact" scheme is the reference integrator
- * (nch_ode, rk8pd) on the same grid.  A failing step ends the run: the rows
- * before it are kept and the report says where and why.  A z0 in the
- * model's domain is always row 0 (rows ≥ 1, so rows − 1 is the last state
- * reached), even when the DVI cannot start there (fail_step 1); a z0
- * outside gives rows 0. */
+ * (nch_ode, rk8pd) on the grid of the kept rows only, of spacing h·every:
+ * the solver lands on each of those points and chooses its own steps in
+ * between, so every changes its results (h alone does not set its steps),
+ * and a failure is found, and reported, at a kept step (a multiple of
+ * every).  A failing step ends the run: the rows before it are kept and the
+ * report says where and why.  A z0 in the model's domain is always row 0
+ * (rows ≥ 1, so rows − 1 is the last state reached), even when the DVI
+ * cannot start there (fail_step 1); a z0 outside gives rows 0. */
 #ifndef NCH_RUN_H
 #define NCH_RUN_H
 
