@@ -82,9 +82,9 @@ int main(int argc, char **argv)
 
     char path[4096];
     nch_ofile errors, numbers;
+    nch_fig_open(&numbers, outdir, "numbers.tsv", "numbers", "key value"); /* first: it checks outdir */
     snprintf(path, sizeof path, "%s/errors.tsv", outdir);
     nch_ofile_xopen(&errors, path);
-    nch_fig_open(&numbers, outdir, "numbers.tsv", "numbers", "key value");
 
     nch_tsv_provenance(errors.fp);
     nch_tsv_param(errors.fp, "T", "%.17g", T);

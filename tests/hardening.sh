@@ -71,6 +71,21 @@ refused 1 "$tmp/z.model" "^train: $tmp/vf-zero.tsv: batch 1 \\(30 samples, stage
   train "$tmp/z" 30 "$tmp/vf-zero.tsv"
 [ -z "$(ls "$tmp"/z.* 2>/dev/null)" ] || fail "train left output for degenerate data"
 bin/evaluate --model lv --data "$tmp/vf.tsv" >/dev/null || fail "evaluate refused the grid points"
+# A trajectory file has as many columns as a vector-field file (d = 1):
+# read as one, its rows were (t, x, y, dxdt, dydt) = (traj, step, t, x, y)
+# and evaluate, train and fig_charged_particle computed on them silently
+# (newcomer trials).  Its column line tells it apart; and the other way round.
+printf '# program: hand\n# traj step t x y\n0\t0\t0\t1\t1\n0\t1\t0.1\t1.1\t0.9\n0\t2\t0.2\t1.2\t0.8\n' > "$tmp/traj.tsv"
+refused 1 "$tmp/none" "^evaluate: $tmp/traj.tsv:2: a trajectory file \\(columns traj step t x y\\), not a vector-field file$" \
+  bin/evaluate --model lv --data "$tmp/traj.tsv"
+refused 1 "$tmp/k.model" "^train: $tmp/vf.tsv:[0-9]+: a vector-field file \\(columns t x y dxdt dydt\\), not a trajectory file$" \
+  bin/train --name k --kind noncanonical --d 1 --widths 3 --normaliser train --loss dvi --h 0.1 --gram-weights 1,1 \
+  --schedule 1e-2:1 --batch 8 --seed 1 --train "$tmp/vf.tsv" --test "$tmp/vf.tsv" -o "$tmp/k.model" \
+  --trace "$tmp/k.trace" --summary "$tmp/k.summary"
+# An empty --outdir put the files in the root directory.
+refused 2 "/traj-train.tsv" '^lv_data: --outdir: empty directory name$' \
+  bin/lv_data --seed 1 --n-ic 4 --hmin 0 --hmax 4.4 --box-pad 1e-6 --max-rounds 10 --h 0.1 --nt 4 --split 2,1,1 \
+  --outdir ''
 
 # (4) Trajectories mostly at rest: the DVI loss's Gram ratio, the 0.01 and
 # 0.5 quantiles of the squared steps, was 0/0 and the training failed later

@@ -88,6 +88,8 @@ static void open_file(nch_ofile *f, const nch_datagen_set *set, const char *outd
                       const char *split, size_t ntraj, const size_t sizes[NCH_DATAGEN_SPLITS])
 {
     char path[4096];
+    /* An empty name would put the files in the root directory. */
+    if (!*outdir) nch_die(NCH_EXIT_USAGE, "--outdir: empty directory name");
     if (snprintf(path, sizeof path, "%s/%s-%s.tsv", outdir, kind, split) >= (int)sizeof path)
         nch_die(NCH_EXIT_USAGE, "output path too long (%s/%s-%s.tsv)", outdir, kind, split);
     nch_ofile_xopen(f, path);

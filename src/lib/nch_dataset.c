@@ -13,6 +13,39 @@ static int no_memory(const char *path, size_t rows, size_t width)
     return NCH_ENOMEM;
 }
 
+/* The two kinds of file have the same number of columns for d = 1 (t x y
+ * dxdt dydt, traj step t x y), so the numbers alone cannot tell a
+ * trajectory file given for a vector-field one.  Their column line can: the
+ * last header line before the data starts "# t " in a vector-field file and
+ * "# traj step " in a trajectory file.  NCH_EINVAL with "path:line: ..." if
+ * it names the other kind (want 'v' or 't'); a file without either column
+ * line is left to the reader.  Read before the data, so that a file that
+ * cannot be opened is reported by the reader as always. */
+static int check_kind(const char *path, char want)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp) return NCH_OK;
+    char line[512], last[512] = "";
+    size_t no = 0, last_no = 0;
+    while (fgets(line, sizeof line, fp) && line[0] == '#') {
+        no++;
+        if (strchr(line, '\n')) {
+            memcpy(last, line, sizeof last);
+            last_no = no;
+        } else {
+            int c;
+            while ((c = fgetc(fp)) != EOF && c != '\n') {}
+        }
+    }
+    fclose(fp);
+    char kind = !strncmp(last, "# traj step ", 12) ? 't' : !strncmp(last, "# t ", 4) ? 'v' : 0;
+    if (!kind || kind == want) return NCH_OK;
+    nch_error("%s:%zu: a %s file (columns %.*s), not a %s file", path, last_no,
+              kind == 't' ? "trajectory" : "vector-field", (int)strcspn(last + 2, "\n"), last + 2,
+              want == 't' ? "trajectory" : "vector-field");
+    return NCH_EINVAL;
+}
+
 void nch_dataset_free(nch_dataset *ds)
 {
     free(ds->samples);
@@ -28,7 +61,8 @@ int nch_dataset_read_vf(const char *path, int d, nch_dataset *ds)
     int ncol = 1 + 4 * d;
     double *rows;
     size_t n, *lines;
-    int rc = nch_tsv_read(path, ncol, &rows, &n, &lines);
+    int rc = check_kind(path, 'v');
+    if (!rc) rc = nch_tsv_read(path, ncol, &rows, &n, &lines);
     if (rc) return rc;
     if (n == 0) {
         nch_error("%s: no data rows", path);
@@ -120,7 +154,8 @@ int nch_dataset_read_traj(const char *path, int d, nch_dataset *ds)
     memset(ds, 0, sizeof *ds);
     double *rows;
     size_t n, *lines;
-    int rc = nch_tsv_read(path, 3 + 2 * d, &rows, &n, &lines);
+    int rc = check_kind(path, 't');
+    if (!rc) rc = nch_tsv_read(path, 3 + 2 * d, &rows, &n, &lines);
     if (rc) return rc;
     ds->path = path;
     ds->d = d;

@@ -8,7 +8,9 @@
  * in order, steps 0..n consecutive, a uniform time step → snapshot triplets
  * (z_j, z_{j+1}, z_{j+2}) of each trajectory, 6d values each (at least one:
  * a file without a trajectory of three states is refused), plus the
- * states themselves (for normaliser bounds and the DVI loss weights). */
+ * states themselves (for normaliser bounds and the DVI loss weights).
+ * A file whose column line names the other kind is refused (for d = 1 both
+ * have five columns). */
 #ifndef NCH_DATASET_H
 #define NCH_DATASET_H
 

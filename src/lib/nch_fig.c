@@ -51,6 +51,8 @@ void nch_fig_open_path(nch_ofile *f, const char *path, const char *content, cons
 void nch_fig_open(nch_ofile *f, const char *dir, const char *name, const char *content, const char *columns)
 {
     char path[4096];
+    /* An empty name would put the files in the root directory. */
+    if (!*dir) nch_die(NCH_EXIT_USAGE, "--outdir: empty directory name");
     if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
         nch_die(NCH_EXIT_USAGE, "output path too long (%s/%s)", dir, name);
     nch_fig_open_path(f, path, content, columns);
@@ -60,6 +62,8 @@ void nch_fig_open_prefixed(nch_ofile *f, const char *opt, const char *prefix, co
                            const char *content, const char *columns)
 {
     char path[4096];
+    /* An empty prefix would write hidden files named by the suffix alone. */
+    if (!*prefix) nch_die(NCH_EXIT_USAGE, "%s: empty prefix", opt);
     if (snprintf(path, sizeof path, "%s%s", prefix, suffix) >= (int)sizeof path)
         nch_die(NCH_EXIT_USAGE, "%s: path too long (%s)", opt, prefix);
     nch_fig_open_path(f, path, content, columns);

@@ -37,13 +37,15 @@ double nch_fig_quantile(double *v, size_t n, double q);
  * line and the column line; dies (status 2) if PATH is too long. */
 void nch_fig_open_path(nch_ofile *f, const char *path, const char *content, const char *columns);
 
-/* nch_fig_open_path of DIR/NAME. */
+/* nch_fig_open_path of DIR/NAME, DIR the program's --outdir; dies (status
+ * 2) if DIR is empty (the files would land in the root directory). */
 void nch_fig_open(nch_ofile *f, const char *dir, const char *name, const char *content, const char *columns);
 
 /* nch_fig_open_path of PREFIX followed by SUFFIX, one of the files of an
  * option "OPT PREFIX" (PREFIX.tsv, PREFIX_stop.tsv, ...: the prefix may end
  * in a partial file name, so no "/" is put between); dies (status 2) with
- * "OPT: path too long (PREFIX)" if the two do not fit a path. */
+ * "OPT: path too long (PREFIX)" if the two do not fit a path, or if PREFIX
+ * is empty. */
 void nch_fig_open_prefixed(nch_ofile *f, const char *opt, const char *prefix, const char *suffix,
                            const char *content, const char *columns);
 
