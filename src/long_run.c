@@ -83,6 +83,9 @@ int main(int argc, char **argv)
     params p = parse(argc, argv);
     nch_learnt m;
     if (nch_learnt_load(&m, p.model)) nch_exit(NCH_EXIT_INPUT);
+    /* The runs are of Lotka-Volterra (X,Y starts, its energy): a model of
+     * another d would read past the start points. */
+    if (m.d != 1) nch_die(NCH_EXIT_INPUT, "%s: a model of d = %d, Lotka-Volterra has d = 1", p.model, m.d);
     nch_lv_energy_domain(&m.model);
     const char *scheme = nch_scheme_name(p.scheme);
     for (size_t k = 0; k < p.n_ic; k++) nch_fig_check_start("--ic", p.ic[k]);

@@ -116,4 +116,12 @@ expect 1 --d 1 --init "$tmp/imex.model" --loss dvi --h 0.5 --reg-weight 1e-8 --g
   --schedule 1e-4:1 --train "$tmp/mcp/traj-train.tsv" --test "$tmp/mcp/traj-test.tsv"
 expect 1 --d 2 --init "$tmp/missing.model" --loss dvi --h 1898.73 --reg-weight 1e-8 --gram-weights 1,1 \
   --schedule 1e-4:1 "${traj[@]}"
-echo "train_gc: GC maps and scales as the data give them, IMEX then DVI deterministic, MCP, bad options refused"
+# long_run simulates Lotka-Volterra: a GC model (d = 2) is refused, one
+# line, no output (it read past the X,Y start before).
+status=0
+bin/long_run --model "$tmp/reg.model" --scheme dvi --ic 1,1 --h 0.1 --steps 3 --every 1 --out "$tmp/lr" \
+  2>"$tmp/err" || status=$?
+[ "$status" -eq 1 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q 'a model of d = 2, Lotka-Volterra has d = 1$' "$tmp/err" \
+  || fail "long_run with a d = 2 model: status $status, $(cat "$tmp/err")"
+[ -z "$(ls "$tmp"/lr* 2>/dev/null)" ] || fail "long_run left output for a d = 2 model"
+echo "train_gc: GC maps and scales as the data give them, IMEX then DVI deterministic, MCP, bad options refused, long_run refuses d = 2"
