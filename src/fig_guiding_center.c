@@ -154,8 +154,10 @@ static void write_exact_row(FILE *fp, size_t ic, const double *z, size_t i, doub
     fprintf(fp, "%zu\t%zu", ic, i);
     nch_tsv_double(fp, (double)i * h, 0);
     for (int c = 0; c < DIM; c++) nch_tsv_double(fp, zi[c], 0);
-    nch_tsv_double(fp, 1 + zi[2] * cos(zi[0]), 0);
-    nch_tsv_double(fp, zi[2] * sin(zi[0]), 0);
+    double R, Z;
+    nch_gc_poloidal(zi, &R, &Z);
+    nch_tsv_double(fp, R, 0);
+    nch_tsv_double(fp, Z, 0);
     fputc('\n', fp);
 }
 
@@ -199,10 +201,7 @@ int main(int argc, char **argv)
         if (nch_run(&gc, NCH_SCHEME_EXACT, p.exact_h, p.exact_steps, o[0].ic[k], 1, z, &rep))
             nch_die(NCH_EXIT_FAILED_RUN, "the exact orbit from u0 = %g failed at step %ld: %s", o[0].ic[k][3],
                     rep.fail_step, nch_strerror(rep.status));
-        for (size_t i = 0; i < rep.rows; i++) {
-            rz[2 * i] = 1 + z[DIM * i + 2] * cos(z[DIM * i]);
-            rz[2 * i + 1] = z[DIM * i + 2] * sin(z[DIM * i]);
-        }
+        for (size_t i = 0; i < rep.rows; i++) nch_gc_poloidal(z + DIM * i, &rz[2 * i], &rz[2 * i + 1]);
         size_t period_rows = nch_period_index(rz, rep.rows, 2);
         if (!period_rows)
             nch_die(NCH_EXIT_FAILED_RUN, "the exact orbit from u0 = %g does not close within %ld steps of %g",

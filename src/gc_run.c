@@ -108,8 +108,10 @@ static void write_row(FILE *fp, size_t ic, const double *z, size_t i, double h, 
     fprintf(fp, "%zu\t%zu", ic, i);
     nch_tsv_double(fp, (double)i * h, 0);
     for (int c = 0; c < DIM; c++) nch_tsv_double(fp, zi[c], 0);
-    nch_tsv_double(fp, 1 + zi[2] * cos(zi[0]), 0);
-    nch_tsv_double(fp, zi[2] * sin(zi[0]), 0);
+    double R, Z;
+    nch_gc_poloidal(zi, &R, &Z);
+    nch_tsv_double(fp, R, 0);
+    nch_tsv_double(fp, Z, 0);
     nch_tsv_double(fp, err, 0);
     fputc('\n', fp);
 }

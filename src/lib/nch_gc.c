@@ -31,6 +31,12 @@ static void geometry(const double *z, gc_geom *G)
     G->s = sqrt(1 + G->k * r * r);
 }
 
+void nch_gc_poloidal(const double *z, double *R, double *Z)
+{
+    *R = GC_R0 + z[2] * cos(z[0]);
+    *Z = z[2] * sin(z[0]);
+}
+
 double nch_gc_hamiltonian(const double *z)
 {
     gc_geom G;

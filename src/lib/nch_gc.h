@@ -40,6 +40,10 @@ typedef struct {
  * allocate its table. */
 int nch_gc_model(nch_model *m, nch_gc_rule *rule);
 
+/* The state's position in the poloidal plane: the major radius
+ * R = R0 + r cos θ and the height Z = r sin θ (spec §3.1), where the study
+ * draws its orbits. */
+void nch_gc_poloidal(const double *z, double *R, double *Z);
 /* The reference Hamiltonian H(z) (no quadrature), used for every energy
  * error, also along learnt models' trajectories (spec §3.5). */
 double nch_gc_hamiltonian(const double *z);
